@@ -73,6 +73,10 @@ type Context struct {
 	RefreshReused bool `json:"refresh_reused,omitempty"`
 	// Username is the login name typed, never the password.
 	Username string `json:"username,omitempty"`
+	// RefreshTokenAge is how long before the refresh request the refresh
+	// token was issued, if known. A "Token is not active" answer for a
+	// token only seconds old points to clock skew, not expiry.
+	RefreshTokenAge time.Duration `json:"-"`
 }
 
 // Page is what a Keycloak HTML page shows: its page ID and messages.
@@ -162,4 +166,19 @@ type Diagnosis struct {
 	Causes   []string `json:"causes"`
 	Fix      string   `json:"fix"`
 	Guide    string   `json:"guide,omitempty"`
+	// Severity is SeverityError for a failure and SeverityWarning for a
+	// finding that will not stop the sign-in by itself. Empty means
+	// SeverityError.
+	Severity string `json:"severity,omitempty"`
+}
+
+// Diagnosis severities.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
+
+// Failed reports whether the diagnosis is a failure rather than a warning.
+func (d Diagnosis) Failed() bool {
+	return d.Severity != SeverityWarning
 }

@@ -1,0 +1,122 @@
+package diagnose
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kseries-tools/ksauth/envs"
+)
+
+// enrich adds what the request context shows to a diagnosis: the facts
+// that tell its causes apart, with the cause they point to put first.
+func enrich(d *Diagnosis, ev Evidence) {
+	ctx := ev.Context
+	switch d.ID {
+	case IDInvalidCodeGrant:
+		codeContext(d, ctx)
+	case IDTokenRedirectURIMismatch:
+		if ctx.RedirectURI != "" && ctx.TokenRedirectURI != "" {
+			d.addEvidence("authorization request redirect_uri: "+ctx.RedirectURI,
+				"token request redirect_uri: "+ctx.TokenRedirectURI)
+			if diff, ok := CompareRedirectURI(ctx.TokenRedirectURI, ctx.RedirectURI); ok {
+				d.addEvidence(diff.Detail)
+			}
+		}
+	case IDRedirectURIMismatch:
+		redirectContext(d, ctx)
+	case IDInvalidClientCredentials:
+		clientAuthContext(d, ev)
+	case IDInvalidScope:
+		scopeEvidence(d, ev)
+	case IDInvalidUserCredentials, IDAccountDisabled:
+		if env, ok := requestEnv(ctx); ok {
+			d.addEvidence(fmt.Sprintf("the sign-in went to %s (%s); users of the other environment do not exist there",
+				env.Host(), env.Tier))
+		}
+	case IDInvalidRefreshToken:
+		if ctx.RefreshReused {
+			d.addEvidence("this refresh token had been used before")
+			d.leadWith("the token was already used and the server rotates refresh tokens")
+		}
+	case IDUnauthorizedClient, IDInvalidRequest:
+		if ctx.GrantType != "" {
+			d.addEvidence(fmt.Sprintf("grant_type %q", ctx.GrantType))
+		}
+	}
+}
+
+// codeContext adds the code's age and reuse, which tell an expired code
+// from a reused one: Keycloak answers "Code not valid" to both.
+func codeContext(d *Diagnosis, ctx Context) {
+	lifespan := envs.DefaultCodeLifespan
+	if env, ok := requestEnv(ctx); ok && env.CodeLifespan > 0 {
+		lifespan = env.CodeLifespan
+	}
+	if ctx.CodeAge > 0 {
+		d.addEvidence(fmt.Sprintf("the code was %s old when exchanged; K-Series codes live about %s",
+			ctx.CodeAge.Round(time.Millisecond), lifespan))
+		if ctx.CodeAge >= lifespan {
+			d.leadWith(fmt.Sprintf("the code expired: it was exchanged after %s", ctx.CodeAge.Round(time.Millisecond)))
+		}
+	}
+	if ctx.CodeReused {
+		d.addEvidence("the same code was sent before")
+		d.leadWith("the code was already exchanged once: codes are single-use")
+	}
+}
+
+// redirectContext compares the redirect URI in use with the registered one
+// and checks its form.
+func redirectContext(d *Diagnosis, ctx Context) {
+	if ctx.RedirectURI != "" {
+		d.addEvidence("redirect_uri in the request: " + ctx.RedirectURI)
+		for _, p := range redirectFormFacts(ctx.RedirectURI) {
+			d.addEvidence(p.fact)
+		}
+	}
+	if ctx.RegisteredRedirectURI == "" {
+		return
+	}
+	d.addEvidence("registered redirect URI: " + ctx.RegisteredRedirectURI)
+	if ctx.RedirectURI == "" {
+		return
+	}
+	if diff, ok := CompareRedirectURI(ctx.RedirectURI, ctx.RegisteredRedirectURI); ok {
+		d.addEvidence(diff.Detail)
+		return
+	}
+	d.addEvidence("the redirect URI is identical to the registered one, so the registration on the server differs from the one given")
+}
+
+// clientAuthContext says which client authentication failure Keycloak 26
+// reports, and adds the environment and Basic header problems.
+func clientAuthContext(d *Diagnosis, ev Evidence) {
+	ctx := ev.Context
+	switch ev.Error {
+	case "invalid_client":
+		d.addEvidence("Keycloak 26 answers invalid_client when it does not know the client ID, or the client is disabled")
+	case "unauthorized_client":
+		d.addEvidence("Keycloak 26 answers unauthorized_client when it knows the client but the secret is wrong or missing")
+	}
+	id := firstNonEmpty(ctx.BasicUser, ctx.ClientID)
+	if env, ok := requestEnv(ctx); ok {
+		if fact, mismatch := tierMismatch(id, env); mismatch {
+			d.addEvidence(fact)
+			d.leadWith("the client belongs to the other environment: " + fact)
+		}
+	}
+	if ctx.BasicProblem != "" {
+		d.addEvidence("Authorization header: " + ctx.BasicProblem)
+		d.leadWith("the Basic header is malformed: " + ctx.BasicProblem)
+	}
+	switch ctx.ClientAuth {
+	case "none":
+		d.addEvidence("the request had no Authorization header and no client_secret")
+		d.leadWith("the Authorization header is missing")
+	case "post":
+		d.addEvidence("the client secret was sent in the form body (client_secret_post), not in a Basic header")
+	}
+	if ctx.BasicUser != "" && ctx.ClientID != "" && ctx.BasicUser != ctx.ClientID {
+		d.addEvidence(fmt.Sprintf("the Basic header names client %s but the request names %s", ctx.BasicUser, ctx.ClientID))
+	}
+}
