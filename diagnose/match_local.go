@@ -34,12 +34,12 @@ func matchLocal(ev Evidence) []Diagnosis {
 		}
 	}
 	if ev.Kind == FindingNone && ev.Err != nil && ev.Status == 0 {
-		if d, ok := transportDiagnosis(ev); ok {
-			return []Diagnosis{d}
-		}
 		if isListenError(ev.Err) {
 			d := newDiagnosis(IDCallbackUnavailable, step, ev.Detail)
 			listenFacts(&d, ev.Err)
+			return []Diagnosis{d}
+		}
+		if d, ok := transportDiagnosis(ev); ok {
 			return []Diagnosis{d}
 		}
 	}
