@@ -1,0 +1,291 @@
+// Package flow runs the OAuth 2.0 authorization_code flow with PKCE and
+// OpenID Connect against a K-Series Keycloak realm, step by step, and
+// collects evidence for every failure. It never decides what a failure
+// means: it hands the evidence to diagnose.Match and returns the diagnoses
+// with a timeline of the steps.
+//
+// Run performs the whole flow; Refresh uses a refresh token once.
+package flow
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kseries-tools/ksauth/envs"
+	"github.com/pkg/browser"
+)
+
+// LoginMode selects how the user signs in during the authorize step.
+type LoginMode int
+
+// Login modes.
+const (
+	// LoginBrowser opens the authorization URL in a browser and waits for
+	// the redirect on the local callback server.
+	LoginBrowser LoginMode = iota
+	// LoginHeadless fills in the realm's login form with Config.Username
+	// and Config.Password, without a browser, and delivers the final
+	// redirect to the local callback server.
+	LoginHeadless
+	// LoginPaste opens the browser like LoginBrowser but runs no callback
+	// server: Config.ReadRedirect returns the URL the browser ended on,
+	// pasted by the user.
+	LoginPaste
+)
+
+// String returns the mode's name as used in messages.
+func (m LoginMode) String() string {
+	switch m {
+	case LoginHeadless:
+		return "headless"
+	case LoginPaste:
+		return "paste"
+	}
+	return "browser"
+}
+
+// Defaults for Config fields left zero.
+const (
+	DefaultCallbackTimeout = 5 * time.Minute
+	defaultHTTPTimeout     = 30 * time.Second
+)
+
+// DefaultScopes are requested when Config.Scopes is empty.
+var DefaultScopes = []string{"openid"}
+
+// ErrInvalidConfig is wrapped by every error Run and Refresh return for a
+// Config they cannot use, before any network I/O.
+var ErrInvalidConfig = errors.New("invalid flow configuration")
+
+// Config is what Run and Refresh need to sign in against one realm. Zero
+// fields take the defaults stated on each.
+type Config struct {
+	// Env is the realm to sign in against. Env.Issuer is required.
+	Env envs.Env
+	// ClientID is the client's ID, such as "devp-v2-demo-...". Required.
+	ClientID string
+	// ClientSecret is the client's secret. It is sent only in the token
+	// request's Authorization: Basic header and never appears in the
+	// Result, in Evidence, in errors or in narration. Empty for a public
+	// client.
+	ClientSecret string
+	// RedirectURI is the redirect_uri of both the authorization and the
+	// token request, such as "http://127.0.0.1:8765/callback". Required.
+	// Port 0 lets the callback server pick a free port, and the URI with
+	// the real port is sent.
+	RedirectURI string
+	// Scopes are the scope values requested, sent space-delimited (RFC 6749
+	// §3.3). Default DefaultScopes.
+	Scopes []string
+
+	// Login selects how the user signs in. Default LoginBrowser.
+	Login LoginMode
+	// OpenBrowser opens the authorization URL in LoginBrowser and
+	// LoginPaste mode. Default: the system browser through
+	// github.com/pkg/browser. The URL is always printed to Narration too,
+	// and a failure to open the browser is reported there without stopping
+	// the flow.
+	OpenBrowser func(url string) error
+	// Username and Password are the credentials LoginHeadless types into
+	// the login form. The password is sent only in the form's POST body.
+	Username, Password string
+	// ReadRedirect returns the URL the browser was redirected to, in
+	// LoginPaste mode. Required in that mode.
+	ReadRedirect func(ctx context.Context) (string, error)
+
+	// Probe sends the authorization request once without a browser before
+	// the login. Keycloak checks the client, redirect URI, response type,
+	// scope and PKCE parameters before it shows the login page, so their
+	// errors are caught before a person is involved.
+	Probe bool
+	// RefreshCheck uses the refresh token once after the login and checks
+	// that it rotated.
+	RefreshCheck bool
+	// RefreshReplayCheck, with RefreshCheck and in Refresh, sends the old
+	// refresh token again after the refresh and records whether the server
+	// rejected it. Keycloak 26 with refresh-token rotation detaches the
+	// client session when an old token is reused, so after this check the
+	// new refresh token is usually rejected too.
+	RefreshReplayCheck bool
+	// ShowTokens puts the raw tokens in Result.Tokens. By default they are
+	// shortened by internal/redact. Result.Token always holds them raw.
+	ShowTokens bool
+
+	// CallbackTimeout is how long the authorize step waits for the
+	// callback. Default DefaultCallbackTimeout.
+	CallbackTimeout time.Duration
+	// CallbackAddr is the host:port the callback server listens on when it
+	// differs from the redirect URI's, for example behind a port forward.
+	// Default: the redirect URI's port on its host, where "localhost"
+	// binds 127.0.0.1. The server still requires the redirect URI's host
+	// in the Host header.
+	CallbackAddr string
+	// CallbackTLS makes the callback server serve TLS with this
+	// configuration, which must hold a certificate. It is required for an
+	// https redirect URI outside LoginPaste mode.
+	CallbackTLS *tls.Config
+	// Listen opens the callback listener. Default net.Listen.
+	Listen func(network, address string) (net.Listener, error)
+
+	// HTTPClient sends every request of the flow. Its Transport is wrapped
+	// for tracing, and the flow reads redirects itself where it must. The
+	// client's connections are kept alive, so the warm-up connection to
+	// the token endpoint is reused by the exchange. Default: a client with
+	// dial, TLS-handshake and response-header timeouts.
+	HTTPClient *http.Client
+	// Clock returns the current time for ID token expiry, the clock-skew
+	// check and trace timestamps. Default time.Now. Durations (step times,
+	// code age) are always measured with the monotonic clock.
+	Clock func() time.Time
+	// Rand is the source of state, nonce and the PKCE code verifier.
+	// Default crypto/rand.Reader.
+	Rand io.Reader
+	// Narration receives progress for people: the authorization URL, the
+	// waiting time, each finished step. Default io.Discard.
+	Narration io.Writer
+	// OnExchange, when set, receives every HTTP exchange the flow performs
+	// and the browser-side steps it observes. See Exchange.
+	OnExchange func(Exchange)
+}
+
+// withDefaults returns a copy of c with defaults filled in, or an error
+// wrapping ErrInvalidConfig. login is false for Refresh, which needs no
+// redirect URI and no login fields.
+func (c Config) withDefaults(login bool) (Config, error) {
+	if err := c.validate(login); err != nil {
+		return c, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	c.Env.Issuer = strings.TrimSuffix(c.Env.Issuer, "/")
+	if len(c.Scopes) == 0 {
+		c.Scopes = DefaultScopes
+	}
+	if c.OpenBrowser == nil {
+		c.OpenBrowser = systemBrowser(c.Narration)
+	}
+	if c.CallbackTimeout <= 0 {
+		c.CallbackTimeout = DefaultCallbackTimeout
+	}
+	if c.Listen == nil {
+		c.Listen = net.Listen
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = defaultHTTPClient()
+	}
+	if c.Clock == nil {
+		c.Clock = time.Now
+	}
+	if c.Rand == nil {
+		c.Rand = rand.Reader
+	}
+	if c.Narration == nil {
+		c.Narration = io.Discard
+	}
+	return c, nil
+}
+
+// validate checks the fields that have no default.
+func (c Config) validate(login bool) error {
+	issuer, err := url.Parse(c.Env.Issuer)
+	switch {
+	case c.Env.Issuer == "":
+		return errors.New("missing issuer: set Env to a realm")
+	case err != nil || issuer.Host == "" || (issuer.Scheme != "https" && issuer.Scheme != "http"):
+		return fmt.Errorf("invalid issuer %q: use the realm URL, such as %s", c.Env.Issuer, envs.TrialIssuer)
+	case strings.TrimSpace(c.ClientID) == "":
+		return errors.New("missing client ID")
+	case !login:
+		return nil
+	case c.Login == LoginHeadless && c.Username == "":
+		return errors.New("missing username for the headless login")
+	case c.Login == LoginPaste && c.ReadRedirect == nil:
+		return errors.New("missing ReadRedirect for the paste login")
+	}
+	for _, s := range c.Scopes {
+		if s == "" || strings.ContainsAny(s, " \t\n") {
+			return fmt.Errorf("invalid scope %q: give one scope per element, without spaces", s)
+		}
+	}
+	return c.validateRedirect()
+}
+
+// validateRedirect checks that the callback server can listen for the
+// redirect URI, or that paste mode needs no server.
+func (c Config) validateRedirect() error {
+	if c.RedirectURI == "" {
+		return errors.New("missing redirect URI")
+	}
+	u, err := url.Parse(c.RedirectURI)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Errorf("invalid redirect URI %q: use an absolute http or https URL", c.RedirectURI)
+	}
+	if u.Fragment != "" {
+		// RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include a
+		// fragment component.
+		return fmt.Errorf("invalid redirect URI %q: remove the fragment", c.RedirectURI)
+	}
+	if c.Login == LoginPaste {
+		return nil
+	}
+	if u.Scheme == "https" && c.CallbackTLS == nil {
+		return fmt.Errorf("redirect URI %q is https: set a TLS configuration for the callback server or use the paste login", c.RedirectURI)
+	}
+	if c.CallbackAddr == "" && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("redirect URI host %q is not a loopback address: set a callback address to listen on, or use the paste login", u.Hostname())
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// defaultHTTPClient returns a client whose transport keeps connections
+// alive, so that the warm-up connection is there for the code exchange.
+func defaultHTTPClient() *http.Client {
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Client{
+		Timeout: defaultHTTPTimeout,
+		Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           dialer.DialContext,
+			ForceAttemptHTTP2:     true,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ResponseHeaderTimeout: defaultHTTPTimeout,
+			IdleConnTimeout:       90 * time.Second,
+			MaxIdleConnsPerHost:   4,
+		},
+	}
+}
+
+// browserMu serialises calls into github.com/pkg/browser, whose output
+// writers are package variables.
+var browserMu sync.Mutex
+
+// systemBrowser returns an opener for the system browser that sends the
+// launcher's own output to the narration writer, so that a message such as
+// Chromium's "Opening in existing browser session." never reaches stdout.
+func systemBrowser(narration io.Writer) func(string) error {
+	if narration == nil {
+		narration = io.Discard
+	}
+	return func(u string) error {
+		browserMu.Lock()
+		defer browserMu.Unlock()
+		browser.Stdout, browser.Stderr = narration, narration
+		return browser.OpenURL(u)
+	}
+}
