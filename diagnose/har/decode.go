@@ -1,0 +1,213 @@
+package har
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// readEntry is the part of a HAR entry that Read keeps. Bodies are
+// cappedText, so that a large body is not copied whole.
+type readEntry struct {
+	StartedDateTime string       `json:"startedDateTime"`
+	Time            float64      `json:"time"`
+	Request         readRequest  `json:"request"`
+	Response        readResponse `json:"response"`
+	Timings         Timings      `json:"timings"`
+	Comment         string       `json:"comment"`
+}
+
+type readRequest struct {
+	Method      string        `json:"method"`
+	URL         string        `json:"url"`
+	HTTPVersion string        `json:"httpVersion"`
+	Headers     []NameValue   `json:"headers"`
+	PostData    *readPostData `json:"postData"`
+}
+
+type readPostData struct {
+	MimeType string     `json:"mimeType"`
+	Params   []Param    `json:"params"`
+	Text     cappedText `json:"text"`
+}
+
+type readResponse struct {
+	Status      int         `json:"status"`
+	StatusText  string      `json:"statusText"`
+	HTTPVersion string      `json:"httpVersion"`
+	Headers     []NameValue `json:"headers"`
+	Content     readContent `json:"content"`
+	RedirectURL string      `json:"redirectURL"`
+	Error       string      `json:"_error"`
+}
+
+type readContent struct {
+	MimeType string     `json:"mimeType"`
+	Text     cappedText `json:"text"`
+	Encoding string     `json:"encoding"`
+}
+
+// maxText is how many characters of a body's JSON string are decoded:
+// enough for MaxBody bytes after base64 decoding.
+const maxText = MaxBody/3*4 + 4
+
+// cappedText is a JSON string decoded up to maxText characters. It never
+// fails: a value that is not a string leaves it empty, so that one odd
+// body does not make its entry unreadable.
+type cappedText struct {
+	text      string
+	truncated bool
+}
+
+// UnmarshalJSON decodes the start of the string. raw is the decoder's own
+// buffer, so a long body is never copied whole.
+func (c *cappedText) UnmarshalJSON(raw []byte) error {
+	if len(raw) < 2 || raw[0] != '"' {
+		return nil
+	}
+	if len(raw) <= maxText+2 {
+		return json.Unmarshal(raw, &c.text)
+	}
+	cut := escapeBoundary(raw, maxText+1)
+	quoted := append(raw[:cut:cut], '"')
+	c.truncated = true
+	if err := json.Unmarshal(quoted, &c.text); err != nil {
+		c.text = ""
+	}
+	return nil
+}
+
+// escapeBoundary returns the largest index up to n in the JSON string raw
+// that does not split an escape sequence.
+func escapeBoundary(raw []byte, n int) int {
+	i := 1
+	for i < n {
+		step := 1
+		if raw[i] == '\\' {
+			step = 2
+			if i+1 < len(raw) && raw[i+1] == 'u' {
+				step = 6
+			}
+		}
+		if i+step > n {
+			break
+		}
+		i += step
+	}
+	return i
+}
+
+// entry converts the decoded entry to an Entry at index i, listing what
+// could not be read.
+func (r readEntry) entry(i int) (Entry, []string) {
+	var problems []string
+	e := Entry{
+		Index:          i,
+		Duration:       time.Duration(r.Time * float64(time.Millisecond)),
+		Timings:        r.Timings,
+		Method:         r.Request.Method,
+		URL:            r.Request.URL,
+		HTTPVersion:    r.Request.HTTPVersion,
+		RequestHeader:  toHeader(r.Request.Headers),
+		Status:         r.Response.Status,
+		StatusText:     r.Response.StatusText,
+		ResponseHeader: toHeader(r.Response.Headers),
+		RedirectURL:    r.Response.RedirectURL,
+		Error:          r.Response.Error,
+	}
+	parseComment(r.Comment, &e)
+	start, err := parseTime(r.StartedDateTime)
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("startedDateTime %q is not an ISO 8601 time", r.StartedDateTime))
+	}
+	e.Start = start
+	if pd := r.Request.PostData; pd != nil {
+		e.RequestBody, e.RequestBodyTruncated = capBody([]byte(pd.Text.text), pd.Text.truncated)
+		if len(e.RequestBody) == 0 && len(pd.Params) > 0 {
+			e.RequestBody = encodeParams(pd.Params)
+		}
+		if e.RequestHeader.Get("Content-Type") == "" && pd.MimeType != "" {
+			e.RequestHeader.Set("Content-Type", pd.MimeType)
+		}
+	}
+	body, truncated, problem := decodeContent(r.Response.Content)
+	e.ResponseBody, e.ResponseBodyTruncated = body, truncated
+	if problem != "" {
+		problems = append(problems, problem)
+	}
+	if e.ResponseHeader.Get("Content-Type") == "" && r.Response.Content.MimeType != "" {
+		e.ResponseHeader.Set("Content-Type", r.Response.Content.MimeType)
+	}
+	return e, problems
+}
+
+func toHeader(list []NameValue) http.Header {
+	h := make(http.Header, len(list))
+	for _, nv := range list {
+		h.Add(nv.Name, nv.Value)
+	}
+	return h
+}
+
+// decodeContent returns a response body, decoding base64 and cutting it at
+// MaxBody.
+func decodeContent(c readContent) (body []byte, truncated bool, problem string) {
+	if !strings.EqualFold(c.Encoding, "base64") {
+		body, truncated = capBody([]byte(c.Text.text), c.Text.truncated)
+		return body, truncated, ""
+	}
+	text := strings.Join(strings.Fields(c.Text.text), "")
+	if c.Text.truncated {
+		text = text[:len(text)/4*4]
+	}
+	raw, err := base64.StdEncoding.DecodeString(text)
+	if err != nil {
+		raw, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(text, "="))
+	}
+	if err != nil {
+		return nil, false, "response.content.text is not valid base64"
+	}
+	body, truncated = capBody(raw, c.Text.truncated)
+	return body, truncated, ""
+}
+
+// capBody cuts b at MaxBody, at a UTF-8 boundary when b is text.
+func capBody(b []byte, truncated bool) ([]byte, bool) {
+	if len(b) <= MaxBody {
+		return b, truncated
+	}
+	n := MaxBody
+	for n > MaxBody-utf8.UTFMax && !utf8.RuneStart(b[n]) {
+		n--
+	}
+	return b[:n:n], true
+}
+
+func encodeParams(params []Param) []byte {
+	v := url.Values{}
+	for _, p := range params {
+		v.Add(p.Name, p.Value)
+	}
+	return []byte(v.Encode())
+}
+
+// timeLayouts are the startedDateTime forms seen in HAR files: ISO 8601
+// with a colon in the zone offset, without it, and without a zone, which
+// is read as UTC. Fractional seconds of any length parse with each.
+var timeLayouts = []string{time.RFC3339, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05"}
+
+func parseTime(s string) (time.Time, error) {
+	var err error
+	for _, layout := range timeLayouts {
+		var t time.Time
+		if t, err = time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, err
+}
