@@ -7,10 +7,10 @@ import (
 	"github.com/kseries-tools/ksauth/envs"
 )
 
-// Input is what preflight checks offline: the values a sign-in will use.
+// PreflightInput is what Preflight checks offline: the values a sign-in will use.
 // Empty fields are not checked, except that an empty ClientID or
 // RedirectURI is reported as missing when CheckRequired is set.
-type Input struct {
+type PreflightInput struct {
 	// ClientID is the client ID to be sent.
 	ClientID string
 	// ClientSecret is the secret to be sent. Preflight reports problems of
@@ -31,14 +31,14 @@ type Input struct {
 }
 
 // Preflight checks the values of a sign-in against env without contacting
-// any server. It checks, in order: the environment's host and Input.URL
+// any server. It checks, in order: the environment's host and PreflightInput.URL
 // (wrong hosts, V1 endpoints), the client ID against the environment (the
 // other tier, V1 clients, unknown prefixes, whitespace), the scope names,
 // the redirect URI's form and its match with the registered URI, and the
 // secret's shape. Every finding is a Diagnosis at StepPreflight; findings
 // that will not fail the sign-in by themselves have SeverityWarning. It
 // returns nil when nothing was found.
-func Preflight(env envs.Env, in Input) []Diagnosis {
+func Preflight(env envs.Env, in PreflightInput) []Diagnosis {
 	var out []Diagnosis
 	out = append(out, checkEnvHost(env)...)
 	if in.URL != "" {
@@ -54,7 +54,7 @@ func Preflight(env envs.Env, in Input) []Diagnosis {
 }
 
 // checkClientID compares the client ID's prefix with the environment.
-func checkClientID(env envs.Env, in Input) []Diagnosis {
+func checkClientID(env envs.Env, in PreflightInput) []Diagnosis {
 	id := in.ClientID
 	switch {
 	case id == "" && in.CheckRequired:

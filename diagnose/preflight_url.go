@@ -83,7 +83,7 @@ func realmOf(path string) (string, bool) {
 
 // checkRedirect checks the redirect URI's form (RFC 6749 §3.1.2) and the
 // platform's HTTPS rule, then compares it with the registered URI.
-func checkRedirect(in Input) []Diagnosis {
+func checkRedirect(in PreflightInput) []Diagnosis {
 	raw := in.RedirectURI
 	if raw == "" {
 		if in.CheckRequired {
