@@ -1,0 +1,177 @@
+package diagnose
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxPaste is how many bytes of pasted input ReadPasted reads; the rest is
+// left out and the report says so.
+const MaxPaste = 10 << 20
+
+// Errors ReadPasted returns for input it cannot read. Each is wrapped with
+// a message naming what was expected; test with errors.Is.
+var (
+	ErrEmpty        = errors.New("empty input")
+	ErrBinary       = errors.New("binary input")
+	ErrUnrecognised = errors.New("unrecognised input")
+	// ErrHAR marks a HAR file, which the HAR reader handles.
+	ErrHAR = errors.New("HAR file")
+)
+
+// expected lists what ReadPasted reads, for error messages.
+const expected = "expected an error redirect URL, an authorization URL, a JSON error body, an HTTP response, " +
+	"a Keycloak page or its text, a curl command for the token endpoint, or an Authorization: Basic header"
+
+// Kind names what a part of pasted input is.
+type Kind string
+
+// Kinds of pasted parts.
+const (
+	KindErrorRedirect Kind = "error-redirect"
+	KindCallback      Kind = "callback-url"
+	KindAuthorizeURL  Kind = "authorization-url"
+	KindJSON          Kind = "json-body"
+	KindHTTPResponse  Kind = "http-response"
+	KindHTML          Kind = "html-page"
+	KindPageText      Kind = "page-text"
+	KindCurl          Kind = "curl"
+	KindTokenForm     Kind = "token-request-body"
+	KindBasicHeader   Kind = "basic-header"
+	KindRedirectURI   Kind = "redirect-uri"
+)
+
+// Part is one recognised piece of pasted input and what it shows.
+type Part struct {
+	// Index is the part's 1-based position in the input.
+	Index int  `json:"index"`
+	Kind  Kind `json:"kind"`
+	// Lines is the 1-based line range, such as "3-7".
+	Lines string `json:"lines"`
+	// Summary is one line saying what the part shows, with secrets
+	// redacted.
+	Summary string `json:"summary"`
+	// Context holds the request facts the part shows, such as the client
+	// ID and redirect URI of an authorization URL.
+	Context *Context `json:"context,omitempty"`
+	// Diagnoses are the part's findings, empty when it shows no failure.
+	Diagnoses []Diagnosis `json:"diagnoses"`
+}
+
+// Report is what ReadPasted found.
+type Report struct {
+	// OK is false when any part has a failure diagnosis.
+	OK bool `json:"ok"`
+	// Kinds lists the kinds of the parts, each once, in input order.
+	Kinds []Kind `json:"kinds"`
+	Parts []Part `json:"parts"`
+	// Notes say what was left out, such as unrecognised lines.
+	Notes []string `json:"notes,omitempty"`
+	// Truncated is true when the input was longer than MaxPaste.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// ReadPastedFrom reads at most MaxPaste bytes (plus one, to notice longer
+// input) from r and passes them to ReadPasted.
+func ReadPastedFrom(r io.Reader, hint Context) (Report, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxPaste+1))
+	if err != nil {
+		return Report{}, fmt.Errorf("could not read the input: %w", err)
+	}
+	return ReadPasted(data, hint)
+}
+
+// ReadPasted reads what a user pasted and diagnoses each part of it. Steps:
+//  1. cap the input at MaxPaste bytes and reject empty or binary input;
+//  2. hand a HAR file back as ErrHAR;
+//  3. split the text into parts (URLs broken over lines are joined);
+//  4. read each part, collecting the request context that URLs and curl
+//     commands show, with hint taking precedence;
+//  5. diagnose each server answer with Match using that context, and check
+//     requests offline.
+//
+// Decoded Basic secrets, posted client secrets, codes and tokens are never
+// kept in the Report.
+func ReadPasted(input []byte, hint Context) (Report, error) {
+	var rep Report
+	if len(input) > MaxPaste {
+		input = input[:MaxPaste]
+		rep.Truncated = true
+		rep.Notes = append(rep.Notes, fmt.Sprintf("the input is longer than %d MiB; only the first %d MiB were read",
+			MaxPaste>>20, MaxPaste>>20))
+		input = trimPartialRune(input)
+	}
+	text, err := pastedText(input)
+	if err != nil {
+		return Report{}, err
+	}
+	if isHAR(text) {
+		return Report{}, fmt.Errorf("%w: the input is a HAR file; read it with the HAR reader", ErrHAR)
+	}
+	segments := splitParts(text)
+	parts, notes, lastErr := readSegments(segments, hint)
+	rep.Notes = append(rep.Notes, notes...)
+	if len(parts) == 0 {
+		if lastErr != nil {
+			return Report{}, fmt.Errorf("%w: %v; %s", ErrUnrecognised, lastErr, expected)
+		}
+		return Report{}, fmt.Errorf("%w: %s", ErrUnrecognised, expected)
+	}
+	rep.Parts = parts
+	rep.OK = true
+	for _, p := range parts {
+		if !containsKind(rep.Kinds, p.Kind) {
+			rep.Kinds = append(rep.Kinds, p.Kind)
+		}
+		for _, d := range p.Diagnoses {
+			if d.Failed() {
+				rep.OK = false
+			}
+		}
+	}
+	return rep, nil
+}
+
+// pastedText checks and normalises the input: no NUL bytes, valid UTF-8,
+// not blank; a byte-order mark dropped and CRLF turned into LF.
+func pastedText(input []byte) (string, error) {
+	input = bytes.TrimPrefix(input, []byte("\xef\xbb\xbf"))
+	if bytes.IndexByte(input, 0) >= 0 {
+		return "", fmt.Errorf("%w: the input contains NUL bytes; %s", ErrBinary, expected)
+	}
+	if !utf8.Valid(input) {
+		return "", fmt.Errorf("%w: the input is not valid UTF-8 text; %s", ErrBinary, expected)
+	}
+	text := strings.ToValidUTF8(string(input), "")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	if strings.TrimSpace(text) == "" {
+		return "", fmt.Errorf("%w: nothing to diagnose; %s", ErrEmpty, expected)
+	}
+	return text, nil
+}
+
+// trimPartialRune drops the bytes of a UTF-8 sequence cut off at the end.
+func trimPartialRune(b []byte) []byte {
+	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
+		r, size := utf8.DecodeLastRune(b)
+		if r != utf8.RuneError || size != 1 {
+			break
+		}
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func containsKind(kinds []Kind, k Kind) bool {
+	for _, x := range kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,123 @@
+package diagnose
+
+import (
+	"regexp"
+	"strings"
+)
+
+var formLineRE = regexp.MustCompile(`^[A-Za-z_]+=[^\s]*(?:&[A-Za-z_]+=[^\s]*)*$`)
+
+// matchJSONLines takes a JSON object that starts at line i, up to the line
+// where its braces balance. An object that never closes runs to the next
+// blank line, so broken JSON stays one part.
+func matchJSONLines(lines []string, i int) int {
+	if !strings.HasPrefix(strings.TrimSpace(lines[i]), "{") {
+		return 0
+	}
+	depth, inString, escaped := 0, false, false
+	for j := i; j < len(lines); j++ {
+		for _, c := range lines[j] {
+			switch {
+			case escaped:
+				escaped = false
+			case inString && c == '\\':
+				escaped = true
+			case c == '"':
+				inString = !inString
+			case !inString && c == '{':
+				depth++
+			case !inString && c == '}':
+				depth--
+			}
+		}
+		if depth <= 0 {
+			return j - i + 1
+		}
+	}
+	n := 0
+	for i+n < len(lines) && strings.TrimSpace(lines[i+n]) != "" {
+		n++
+	}
+	return max(n, 1)
+}
+
+// matchHTMLLines takes an HTML document or fragment starting at line i.
+func matchHTMLLines(lines []string, i int) int {
+	if !htmlStartRE.MatchString(strings.TrimSpace(lines[i])) {
+		return 0
+	}
+	return htmlLines(lines, i)
+}
+
+// htmlLines takes a whole document up to </html>, or a fragment up to the
+// next blank line.
+func htmlLines(lines []string, i int) int {
+	first := strings.ToLower(strings.TrimSpace(lines[i]))
+	if strings.HasPrefix(first, "<!doctype") || strings.HasPrefix(first, "<html") {
+		for j := i; j < len(lines); j++ {
+			if strings.Contains(strings.ToLower(lines[j]), "</html>") {
+				return j - i + 1
+			}
+		}
+		return len(lines) - i
+	}
+	n := 0
+	for i+n < len(lines) && strings.TrimSpace(lines[i+n]) != "" {
+		n++
+	}
+	return n
+}
+
+// matchBasicLines takes one Authorization: Basic header line.
+func matchBasicLines(lines []string, i int) int {
+	t := strings.TrimLeft(strings.TrimSpace(lines[i]), "> ")
+	if basicRE.MatchString(t) {
+		return 1
+	}
+	return 0
+}
+
+// matchFormLines takes one form-encoded token request body line, such as
+// "grant_type=authorization_code&code=...".
+func matchFormLines(lines []string, i int) int {
+	t := strings.TrimSpace(lines[i])
+	if strings.Contains(t, "grant_type=") && formLineRE.MatchString(t) {
+		return 1
+	}
+	return 0
+}
+
+// matchURLLines takes a line with a URL, or one starting with an error
+// query, and the lines after it that continue its query: lines starting
+// with "?", "&" or "#", as the error guide prints long URLs.
+func matchURLLines(lines []string, i int) int {
+	t := strings.TrimSpace(lines[i])
+	if !urlRE.MatchString(t) && !isErrorQuery(t) {
+		return 0
+	}
+	n := 1
+	for i+n < len(lines) && isQueryContinuation(lines[i+n]) {
+		n++
+	}
+	return n
+}
+
+func isErrorQuery(s string) bool {
+	s = strings.TrimLeft(s, "?#")
+	return strings.HasPrefix(s, "error=")
+}
+
+func isQueryContinuation(line string) bool {
+	t := strings.TrimSpace(line)
+	return t != "" && strings.ContainsAny(t[:1], "?&#") && strings.Contains(t, "=")
+}
+
+// joinURL joins a URL broken over lines into one string, dropping the
+// whitespace around each piece.
+func joinURL(text string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		b.WriteString(strings.TrimSpace(line))
+	}
+	return b.String()
+}

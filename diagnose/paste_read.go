@@ -1,0 +1,218 @@
+package diagnose
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// piece is one segment read: what it shows, the request facts it adds to
+// the transcript's context, and either a server answer to match or the
+// offline findings of a request.
+type piece struct {
+	seg     segment
+	kind    Kind
+	summary string
+	// ctx holds the request facts the piece shows.
+	ctx Context
+	// answer is a server answer, matched once the whole context is known.
+	answer *Evidence
+	// check runs the offline checks of a request with the whole context.
+	check func(ctx Context) []Diagnosis
+}
+
+// errNotRecognised marks a segment that no reader takes; it becomes a note,
+// not a failure.
+var errNotRecognised = errors.New("not recognised")
+
+// readSegments reads every segment, then diagnoses them with the context
+// that the whole transcript shows: a page text pasted before the
+// authorization URL is still read with that URL's client ID. It returns the
+// parts, notes on what was left out, and the last reading error.
+func readSegments(segs []segment, hint Context) ([]Part, []string, error) {
+	sec := newSecrets()
+	var pieces []piece
+	var notes []string
+	var lastErr error
+	for _, s := range segs {
+		p, err := readSegment(s, sec)
+		switch {
+		case errors.Is(err, errNotRecognised):
+			notes = append(notes, fmt.Sprintf("lines %s were not recognised and were skipped", lineRange(s)))
+		case err != nil:
+			lastErr = fmt.Errorf("lines %s: %w", lineRange(s), err)
+			notes = append(notes, sec.scrub(lastErr.Error()))
+		default:
+			pieces = append(pieces, p)
+		}
+	}
+	ctx := transcriptContext(hint, pieces)
+	parts := make([]Part, 0, len(pieces))
+	for i, p := range pieces {
+		part := Part{Index: i + 1, Kind: p.kind, Lines: lineRange(p.seg), Summary: p.summary, Diagnoses: []Diagnosis{}}
+		if p.ctx != (Context{}) {
+			c := p.ctx
+			part.Context = &c
+		}
+		if p.check != nil {
+			part.Diagnoses = append(part.Diagnoses, p.check(ctx)...)
+		}
+		if p.answer != nil {
+			ev := *p.answer
+			ev.Context = mergeContext(ctx, ev.Context)
+			if ev.Step == "" {
+				ev.Step = answerStep(ev)
+			}
+			part.Diagnoses = append(part.Diagnoses, Match(ev)...)
+		}
+		parts = append(parts, sec.scrubPart(part))
+	}
+	if lastErr != nil {
+		lastErr = errors.New(sec.scrub(lastErr.Error()))
+	}
+	return parts, notes, lastErr
+}
+
+// readSegment reads one segment with the reader of its kind.
+func readSegment(s segment, sec *secrets) (piece, error) {
+	var p piece
+	var err error
+	switch s.kind {
+	case segHTTP:
+		p, err = readHTTP(s.text, sec)
+	case segStatusJSON:
+		p, err = readStatusJSON(s.text, sec)
+	case segJSON:
+		p, err = readJSON(s.text, 0, sec)
+	case segHTML:
+		p, err = readHTML(s.text)
+	case segCurl:
+		p, err = readCurl(s.text, sec)
+	case segURL:
+		p, err = readURLLine(s.text, sec)
+	case segBasic:
+		p, err = readBasic(s.text, sec)
+	case segForm:
+		p, err = readForm(strings.TrimSpace(s.text), sec)
+	default:
+		p, err = readText(s.text)
+	}
+	p.seg = s
+	return p, err
+}
+
+func lineRange(s segment) string {
+	if s.end-s.start <= 1 {
+		return fmt.Sprint(s.start + 1)
+	}
+	return fmt.Sprintf("%d-%d", s.start+1, s.end)
+}
+
+// transcriptContext merges the hint with the request facts of every piece,
+// the hint first and earlier pieces before later ones.
+func transcriptContext(hint Context, pieces []piece) Context {
+	ctx := hint
+	for _, p := range pieces {
+		ctx = mergeContext(ctx, p.ctx)
+	}
+	return ctx
+}
+
+// mergeContext fills the empty fields of base from extra.
+func mergeContext(base, extra Context) Context {
+	fill := func(dst *string, src string) {
+		if *dst == "" {
+			*dst = src
+		}
+	}
+	fill(&base.Env, extra.Env)
+	fill(&base.Issuer, extra.Issuer)
+	fill(&base.ClientID, extra.ClientID)
+	fill(&base.RedirectURI, extra.RedirectURI)
+	fill(&base.TokenRedirectURI, extra.TokenRedirectURI)
+	fill(&base.RegisteredRedirectURI, extra.RegisteredRedirectURI)
+	fill(&base.Scope, extra.Scope)
+	fill(&base.GrantType, extra.GrantType)
+	fill(&base.ClientAuth, extra.ClientAuth)
+	fill(&base.BasicUser, extra.BasicUser)
+	fill(&base.BasicProblem, extra.BasicProblem)
+	fill(&base.Username, extra.Username)
+	base.PKCE = base.PKCE || extra.PKCE
+	return base
+}
+
+// answerStep returns the step of a pasted server answer: the refresh step
+// for a refresh grant, the authorization step for pages and redirects,
+// else the token step.
+func answerStep(ev Evidence) Step {
+	switch {
+	case ev.Context.GrantType == grantRefresh:
+		return StepRefresh
+	case ev.Page != nil || ev.Redirect.Get("error") != "":
+		return StepAuthorize
+	}
+	return StepToken
+}
+
+// clientIDRE finds a K-Series client ID in free text, such as the guide's
+// "Client ID: devp-v2-demo-...".
+var clientIDRE = regexp.MustCompile(`\bdevp-[A-Za-z0-9][A-Za-z0-9-]*`)
+
+// readText reads copied page text, such as "We are sorry... Client not
+// found", and any client ID it names.
+func readText(text string) (piece, error) {
+	page, ok := PageText(text)
+	if !ok {
+		return piece{}, errNotRecognised
+	}
+	p := piece{kind: KindPageText, summary: pageSummary(page)}
+	p.ctx.ClientID = clientIDRE.FindString(text)
+	ev := Evidence{Step: StepAuthorize, Page: &page}
+	p.answer = &ev
+	return p, nil
+}
+
+func pageSummary(p Page) string {
+	parts := []string{}
+	if p.Heading != "" {
+		parts = append(parts, p.Heading)
+	}
+	if p.Message != "" {
+		parts = append(parts, p.Message)
+	}
+	return "Keycloak page: " + strings.Join(parts, " ")
+}
+
+// readHTML reads a Keycloak page's HTML. The body is not kept, because a
+// form_post page carries the authorization code.
+func readHTML(text string) (piece, error) {
+	page := ParsePage([]byte(text))
+	if page.Heading == "" && page.Message == "" {
+		return piece{}, errors.New("the HTML shows no Keycloak page heading or message; paste the whole page or its text")
+	}
+	ev := Evidence{Step: StepAuthorize, Page: &page}
+	return piece{kind: KindHTML, summary: pageSummary(page), answer: &ev}, nil
+}
+
+// isHAR reports whether text is a HAR file: a JSON object whose "log" has
+// "entries", or, for input too long or broken to decode, one that starts
+// with a "log" key.
+func isHAR(text string) bool {
+	t := strings.TrimSpace(text)
+	if !strings.HasPrefix(t, "{") {
+		return false
+	}
+	var har struct {
+		Log *struct {
+			Entries json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	if json.Unmarshal([]byte(t), &har) == nil {
+		return har.Log != nil && har.Log.Entries != nil
+	}
+	return harStartRE.MatchString(t[:min(len(t), 256)])
+}
+
+var harStartRE = regexp.MustCompile(`^\{\s*"log"\s*:\s*\{`)
