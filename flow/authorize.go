@@ -42,9 +42,8 @@ func (g *callbackGate) take() bool {
 	return true
 }
 
-// stillWaitingInterval is how often the browser login reports the time
-// spent waiting.
-const stillWaitingInterval = 30 * time.Second
+// liveLineInterval is how often the live waiting line is rewritten.
+const liveLineInterval = time.Second
 
 // authorize runs the authorize step. It opens the warm connection to the
 // token endpoint, starts the callback server before anything can redirect
@@ -68,15 +67,10 @@ func (r *runner) authorize(ctx context.Context) *Error {
 	r.warm = r.startWarmUp(ctx)
 	redirectURI := r.cfg.RedirectURI
 	if r.cfg.Login != LoginPaste {
-		srv, err := listenCallback(r.cfg, r.gate, handle, r.reportObserved)
-		if err != nil {
-			ev := r.evidence(diagnose.StepAuthorize)
-			ev.Kind, ev.Err = diagnose.FindingListen, err
-			ev.Detail = "could not start the callback server for " + r.cfg.RedirectURI
-			return r.failure(t, ev, err)
+		if e := r.startCallbackServer(t, handle); e != nil {
+			return e
 		}
-		r.server, redirectURI = srv, srv.redirectURI()
-		r.narrate("Listening for the callback on %s", redirectURI)
+		redirectURI = r.server.redirectURI()
 	}
 	r.oauth = r.oauthConfig(redirectURI)
 	r.authURL = authCodeURL(r.oauth, params)
@@ -86,9 +80,38 @@ func (r *runner) authorize(ctx context.Context) *Error {
 	r.mu.Unlock()
 
 	if r.server != nil {
+		r.server.authURL = r.authURL
 		r.server.start()
 	}
 	return r.await(ctx, t, r.startLogin(ctx, handle))
+}
+
+// startCallbackServer opens the callback listener, with TLS for an https
+// redirect URI. A listener that cannot bind fails the authorize step with
+// the cause in one line.
+func (r *runner) startCallbackServer(t *stepTimer, handle func(url.Values, time.Time) *outcome) *Error {
+	redirect, _ := url.Parse(r.cfg.RedirectURI)
+	cfg := r.cfg
+	if redirect.Scheme == "https" && cfg.CallbackTLS == nil {
+		tlsConfig, err := r.callbackTLS(redirect.Hostname())
+		if err != nil {
+			ev := r.evidence(diagnose.StepAuthorize)
+			ev.Kind, ev.Err = diagnose.FindingListen, err
+			ev.Detail = "could not get a TLS certificate for the https callback"
+			return r.failure(t, ev, err)
+		}
+		cfg.CallbackTLS = tlsConfig
+	}
+	srv, err := listenCallback(cfg, r.gate, handle, r.reportObserved)
+	if err != nil {
+		ev := r.evidence(diagnose.StepAuthorize)
+		ev.Kind, ev.Err = diagnose.FindingListen, err
+		ev.Detail = describeListenError(err, callbackListenAddr(cfg, redirect), redirect.Host)
+		return r.failure(t, ev, err)
+	}
+	r.server = srv
+	r.narrate("Listening for the callback on %s", srv.redirectURI())
+	return nil
 }
 
 // loginEvents are what the login running beside the wait reports: a
@@ -116,7 +139,21 @@ func (r *runner) startLogin(ctx context.Context, handle func(url.Values, time.Ti
 	r.reportObserved(Exchange{Step: diagnose.StepAuthorize, Observed: true, Method: "GET", URL: r.authURL,
 		Start: r.cfg.Clock(), Note: "authorization request opened in the browser"})
 	r.narrate("Open this URL in your browser to sign in:\n\n  %s\n", r.authURL)
-	go func() { ev.browserError <- r.cfg.OpenBrowser(r.authURL) }()
+	r.urlShown = time.Now()
+	if r.server != nil {
+		redirect, _ := url.Parse(r.server.redirectURI())
+		if hint := sshForwardHint(r.platform, redirect.Port(), r.server.addr); hint != "" {
+			r.narrate("%s", hint)
+		}
+	}
+	if r.cfg.OpenBrowser != nil {
+		target := r.authURL
+		if r.server != nil && r.server.startURL() != "" {
+			target = r.server.startURL()
+			r.narrate("Opening %s in the browser, which redirects to the URL above.", target)
+		}
+		go func() { ev.browserError <- r.cfg.OpenBrowser(target) }()
+	}
 	if r.cfg.Login == LoginPaste {
 		// Not counted in r.login: ReadRedirect may ignore ctx and block on
 		// a terminal, and the gate keeps a late paste from being used.
@@ -131,12 +168,13 @@ func (r *runner) startLogin(ctx context.Context, handle func(url.Values, time.Ti
 func (r *runner) await(ctx context.Context, t *stepTimer, login loginEvents) *Error {
 	timeout := time.NewTimer(r.cfg.CallbackTimeout)
 	defer timeout.Stop()
-	var still <-chan time.Time
-	if r.cfg.Login != LoginHeadless {
-		ticker := time.NewTicker(stillWaitingInterval)
+	var live <-chan time.Time
+	if r.cfg.Login != LoginHeadless && r.cfg.NarrationIsTerminal {
+		ticker := time.NewTicker(liveLineInterval)
 		defer ticker.Stop()
-		still = ticker.C
+		live = ticker.C
 	}
+	defer r.narrator.clearLive()
 	started := time.Now()
 	for {
 		select {
@@ -151,9 +189,9 @@ func (r *runner) await(ctx context.Context, t *stepTimer, login loginEvents) *Er
 			if err != nil {
 				r.narrate("Could not open the browser (%v). Open the URL above yourself.", err)
 			}
-		case <-still:
-			r.narrate("Still waiting for the callback (%s elapsed, timeout %s)",
-				time.Since(started).Round(time.Second), r.cfg.CallbackTimeout)
+		case <-live:
+			r.narrator.setLive(fmt.Sprintf("Waiting for the callback: %s elapsed, timeout %s (Ctrl-C to stop)",
+				time.Since(started).Round(time.Second), r.cfg.CallbackTimeout))
 		case <-timeout.C:
 			if !r.gate.take() {
 				return (<-r.gate.done).err

@@ -48,10 +48,19 @@ type callbackServer struct {
 	report func(Exchange)
 	clock  func() time.Time
 
-	gate    *callbackGate
+	gate *callbackGate
+	// authURL is where the start path redirects. It is set before start.
+	authURL string
+
 	mu      sync.Mutex
 	ignored []IgnoredCallback
 }
+
+// startPath is the callback server's short local URL that redirects to the
+// authorization request. The browser is opened there, so the command line
+// that opens it holds no long URL with & in it, and the browser's history
+// shows where the sign-in began.
+const startPath = "/ksauth/start"
 
 // listenCallback opens the callback listener for cfg.RedirectURI; start
 // begins serving. handle runs for the callback that gets through gate, and its
@@ -63,10 +72,7 @@ func listenCallback(cfg Config, gate *callbackGate, handle func(url.Values, time
 	if err != nil {
 		return nil, err
 	}
-	addr := cfg.CallbackAddr
-	if addr == "" {
-		addr = net.JoinHostPort(bindHost(redirect.Hostname()), portOf(redirect))
-	}
+	addr := callbackListenAddr(cfg, redirect)
 	ln, err := cfg.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
@@ -85,6 +91,24 @@ func listenCallback(cfg Config, gate *callbackGate, handle func(url.Values, time
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: discardLog}
 	s.ln = ln
 	return s, nil
+}
+
+// callbackListenAddr returns the address the callback server listens on:
+// Config.CallbackAddr, else the redirect URI's host and port.
+func callbackListenAddr(cfg Config, redirect *url.URL) string {
+	if cfg.CallbackAddr != "" {
+		return cfg.CallbackAddr
+	}
+	return net.JoinHostPort(bindHost(redirect.Hostname()), portOf(redirect))
+}
+
+// startURL returns the start path's URL on the redirect URI's host, or ""
+// when the redirect URI's own path is the start path.
+func (s *callbackServer) startURL() string {
+	if cleanPath(s.redirect.Path) == startPath {
+		return ""
+	}
+	return s.redirect.Scheme + "://" + s.redirect.Host + startPath
 }
 
 // start begins serving on the listener.
@@ -134,6 +158,8 @@ func (s *callbackServer) serve(w http.ResponseWriter, req *http.Request) {
 	case !strings.EqualFold(hostPort(&url.URL{Scheme: s.redirect.Scheme, Host: req.Host}), hostPort(s.redirect)):
 		ex.Note = s.ignore(req, fmt.Sprintf("host %q is not the redirect URI's %q", req.Host, s.redirect.Host))
 		plain(rec, http.StatusMisdirectedRequest, "This server only answers for "+s.redirect.Host+".")
+	case req.URL.Path == startPath && s.startURL() != "":
+		ex.Note = s.redirectToAuthorization(rec, req)
 	case cleanPath(req.URL.Path) != cleanPath(s.redirect.Path):
 		ex.Note = s.ignore(req, "not the redirect URI's path")
 		plain(rec, http.StatusNotFound, "Not found. The sign-in callback is "+cleanPath(s.redirect.Path)+".")
@@ -148,6 +174,23 @@ func (s *callbackServer) serve(w http.ResponseWriter, req *http.Request) {
 		writePage(rec, out.page)
 		s.gate.done <- out
 	}
+}
+
+// redirectToAuthorization answers the start path with a redirect to the
+// authorization request while the flow still waits for the callback, and
+// returns the note for its Exchange.
+func (s *callbackServer) redirectToAuthorization(w http.ResponseWriter, req *http.Request) string {
+	s.gate.mu.Lock()
+	taken := s.gate.taken
+	s.gate.mu.Unlock()
+	if taken || s.authURL == "" {
+		plain(w, http.StatusGone, "This sign-in has ended. Run ksauth again to start a new one.")
+		return "start URL after the sign-in ended"
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	http.Redirect(w, req, s.authURL, http.StatusFound)
+	return "start URL redirected to the authorization request"
 }
 
 // ignore records a request that did not count and returns the note for its

@@ -18,11 +18,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/kseries-tools/ksauth/envs"
-	"github.com/pkg/browser"
 )
 
 // LoginMode selects how the user signs in during the authorize step.
@@ -90,12 +88,22 @@ type Config struct {
 
 	// Login selects how the user signs in. Default LoginBrowser.
 	Login LoginMode
-	// OpenBrowser opens the authorization URL in LoginBrowser and
-	// LoginPaste mode. Default: the system browser through
-	// github.com/pkg/browser. The URL is always printed to Narration too,
-	// and a failure to open the browser is reported there without stopping
-	// the flow.
+	// OpenBrowser opens a URL in LoginBrowser and LoginPaste mode: the
+	// callback server's start URL, which redirects to the authorization
+	// request, or in paste mode the authorization request itself. Default:
+	// BrowserCommand, else the Windows browser under WSL, else the system
+	// browser through github.com/pkg/browser. The authorization URL is
+	// always printed to Narration too, and a failure to open the browser
+	// is reported there without stopping the flow.
 	OpenBrowser func(url string) error
+	// BrowserCommand is a command line that opens the browser, such as
+	// "firefox --private-window". The URL replaces %s in it, or is
+	// appended when it has no %s. Words may be quoted as in a shell; no
+	// other shell syntax applies.
+	BrowserCommand string
+	// NoBrowser opens no browser: the URL is only printed, with an ssh
+	// port-forward command when the flow runs in an SSH session.
+	NoBrowser bool
 	// Username and Password are the credentials LoginHeadless types into
 	// the login form. The password is sent only in the form's POST body.
 	Username, Password string
@@ -130,10 +138,17 @@ type Config struct {
 	// binds 127.0.0.1. The server still requires the redirect URI's host
 	// in the Host header.
 	CallbackAddr string
-	// CallbackTLS makes the callback server serve TLS with this
-	// configuration, which must hold a certificate. It is required for an
-	// https redirect URI outside LoginPaste mode.
+	// CallbackTLS is the callback server's TLS configuration for an https
+	// redirect URI, and must hold a certificate. Default: the certificate
+	// that localtls.Load returns for CallbackCertFile and CallbackKeyFile,
+	// or the generated localhost certificate in CallbackCertDir.
 	CallbackTLS *tls.Config
+	// CallbackCertFile and CallbackKeyFile name a PEM certificate and key
+	// for the https callback server instead of the generated one.
+	CallbackCertFile, CallbackKeyFile string
+	// CallbackCertDir holds the generated localhost certificate. Default
+	// localtls.DefaultDir(), os.UserConfigDir()/ksauth.
+	CallbackCertDir string
 	// Listen opens the callback listener. Default net.Listen.
 	Listen func(network, address string) (net.Listener, error)
 
@@ -153,6 +168,14 @@ type Config struct {
 	// Narration receives progress for people: the authorization URL, the
 	// waiting time, each finished step. Default io.Discard.
 	Narration io.Writer
+	// NarrationIsTerminal, when true, shows a live waiting line on
+	// Narration with the elapsed time and the timeout, rewritten every
+	// second. Leave it false for a pipe or a log file.
+	NarrationIsTerminal bool
+	// Trace, when set, receives the verbose trace: every HTTP exchange of
+	// the flow with its timings (DNS, connect, TLS, first byte, total) and
+	// its redacted headers and bodies.
+	Trace io.Writer
 	// OnExchange, when set, receives every HTTP exchange the flow performs
 	// and the browser-side steps it observes. See Exchange.
 	OnExchange func(Exchange)
@@ -168,9 +191,6 @@ func (c Config) withDefaults(login bool) (Config, error) {
 	c.Env.Issuer = strings.TrimSuffix(c.Env.Issuer, "/")
 	if len(c.Scopes) == 0 {
 		c.Scopes = DefaultScopes
-	}
-	if c.OpenBrowser == nil {
-		c.OpenBrowser = systemBrowser(c.Narration)
 	}
 	if c.CallbackTimeout <= 0 {
 		c.CallbackTimeout = DefaultCallbackTimeout
@@ -236,9 +256,6 @@ func (c Config) validateRedirect() error {
 	if c.Login == LoginPaste {
 		return nil
 	}
-	if u.Scheme == "https" && c.CallbackTLS == nil {
-		return fmt.Errorf("redirect URI %q is https: set a TLS configuration for the callback server or use the paste login", c.RedirectURI)
-	}
 	if c.CallbackAddr == "" && !isLoopback(u.Hostname()) {
 		return fmt.Errorf("redirect URI host %q is not a loopback address: set a callback address to listen on, or use the paste login", u.Hostname())
 	}
@@ -268,24 +285,5 @@ func defaultHTTPClient() *http.Client {
 			IdleConnTimeout:       90 * time.Second,
 			MaxIdleConnsPerHost:   4,
 		},
-	}
-}
-
-// browserMu serialises calls into github.com/pkg/browser, whose output
-// writers are package variables.
-var browserMu sync.Mutex
-
-// systemBrowser returns an opener for the system browser that sends the
-// launcher's own output to the narration writer, so that a message such as
-// Chromium's "Opening in existing browser session." never reaches stdout.
-func systemBrowser(narration io.Writer) func(string) error {
-	if narration == nil {
-		narration = io.Discard
-	}
-	return func(u string) error {
-		browserMu.Lock()
-		defer browserMu.Unlock()
-		browser.Stdout, browser.Stderr = narration, narration
-		return browser.OpenURL(u)
 	}
 }

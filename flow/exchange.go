@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kseries-tools/ksauth/diagnose"
+	"github.com/kseries-tools/ksauth/envs"
 	"golang.org/x/oauth2"
 )
 
@@ -32,6 +33,9 @@ func (r *runner) exchange(ctx context.Context, code string, arrival time.Time) (
 	r.reqCtx.CodeAge = age
 	r.result.CodeAge, r.result.TokenConnReused = age, reused
 	r.tokenCapture = capture
+	if r.cfg.Login == LoginPaste && !r.urlShown.IsZero() {
+		r.recordPasteWindow(age+arrival.Sub(r.urlShown), err)
+	}
 	r.mu.Unlock()
 	if err != nil {
 		ev := r.evidence(diagnose.StepToken)
@@ -44,6 +48,25 @@ func (r *runner) exchange(ctx context.Context, code string, arrival time.Time) (
 	}
 	t.ok("code age %.2f ms, sent over %s connection", millis(age), connKind)
 	return tok, nil
+}
+
+// recordPasteWindow records, in paste mode, the longest the code can have
+// lived when it was sent: from the moment the authorization URL was shown.
+// The flow cannot see when the browser was redirected, so this is an upper
+// bound, and the diagnosis reads it as the code's age. The caller holds
+// r.mu.
+func (r *runner) recordPasteWindow(maxAge time.Duration, err error) {
+	lifespan := r.cfg.Env.CodeLifespan
+	if lifespan <= 0 {
+		lifespan = envs.DefaultCodeLifespan
+	}
+	var retrieve *oauth2.RetrieveError
+	rejected := errors.As(err, &retrieve) && retrieve.ErrorCode == "invalid_grant"
+	r.reqCtx.CodeAge = maxAge
+	r.result.CodeAgeMax, r.result.CodeLifespan = maxAge, lifespan
+	r.result.CodeWindowMissed = rejected && maxAge > lifespan
+	r.narrate("The pasted code was sent at most %s after the authorization URL was shown; codes live %s.",
+		maxAge.Round(time.Millisecond), lifespan)
 }
 
 // tokenEvidence fills in the evidence of a failed token request, from the

@@ -37,6 +37,19 @@ type Result struct {
 	// written, from the callback's arrival at the handler. JSON carries it
 	// as code_age_ms, a float in milliseconds.
 	CodeAge time.Duration `json:"-"`
+	// CodeAgeMax is set in paste mode: the longest the code can have lived
+	// when the token request was sent, counted from the moment the
+	// authorization URL was shown, because the flow cannot see the
+	// browser's redirect. JSON carries it as code_age_max_ms.
+	CodeAgeMax time.Duration `json:"-"`
+	// CodeLifespan is the environment's code lifetime that CodeAgeMax is
+	// compared with, set in paste mode. JSON carries it as
+	// code_lifespan_ms.
+	CodeLifespan time.Duration `json:"-"`
+	// CodeWindowMissed is true in paste mode when the server rejected the
+	// code with invalid_grant and CodeAgeMax exceeds CodeLifespan: the
+	// paste most likely came too late.
+	CodeWindowMissed bool `json:"code_window_missed,omitempty"`
 	// TokenConnReused is true when the exchange went over a kept-alive
 	// connection, normally the one the warm-up opened.
 	TokenConnReused bool `json:"token_conn_reused"`
@@ -72,9 +85,19 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	type plain Result
 	out := struct {
 		plain
-		CodeAgeMS   *float64 `json:"code_age_ms,omitempty"`
-		ClockSkewMS *float64 `json:"clock_skew_ms,omitempty"`
+		CodeAgeMS      *float64 `json:"code_age_ms,omitempty"`
+		CodeAgeMaxMS   *float64 `json:"code_age_max_ms,omitempty"`
+		CodeLifespanMS *float64 `json:"code_lifespan_ms,omitempty"`
+		ClockSkewMS    *float64 `json:"clock_skew_ms,omitempty"`
 	}{plain: plain(r)}
+	if r.CodeAgeMax != 0 {
+		ms := millis(r.CodeAgeMax)
+		out.CodeAgeMaxMS = &ms
+	}
+	if r.CodeLifespan != 0 {
+		ms := millis(r.CodeLifespan)
+		out.CodeLifespanMS = &ms
+	}
 	if r.CodeAge != 0 {
 		ms := millis(r.CodeAge)
 		out.CodeAgeMS = &ms

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/kseries-tools/ksauth/diagnose"
@@ -77,7 +78,8 @@ type runner struct {
 	// transport but returns redirects instead of following them.
 	client, noFollow *http.Client
 	timeline         *timeline
-	narrateMu        sync.Mutex
+	narrator         *narrator
+	platform         platform
 
 	provider *oidc.Provider
 	metadata providerMetadata
@@ -87,7 +89,10 @@ type runner struct {
 	oauth   *oauth2.Config
 	params  authParams
 	authURL string
-	gate    *callbackGate
+	// urlShown is when the authorization URL was printed and the browser
+	// opened: the earliest the code can have been issued in paste mode.
+	urlShown time.Time
+	gate     *callbackGate
 	server  *callbackServer
 	warm    *warmer
 	// login counts the headless login's goroutine, which close cancels
@@ -119,8 +124,12 @@ func newRunner(cfg Config, login bool) (*runner, error) {
 	noFollow := client
 	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-	r := &runner{cfg: cfg, client: &client, noFollow: &noFollow}
-	r.timeline = &timeline{narration: cfg.Narration, narrateMu: &r.narrateMu}
+	r := &runner{cfg: cfg, client: &client, noFollow: &noFollow, platform: detectPlatform(),
+		narrator: &narrator{w: cfg.Narration, terminal: cfg.NarrationIsTerminal}}
+	r.timeline = &timeline{narrator: r.narrator}
+	if r.cfg.OpenBrowser == nil && !r.cfg.NoBrowser {
+		r.cfg.OpenBrowser = browserOpener(r.platform, r.cfg.BrowserCommand, r.narrator)
+	}
 	r.reqCtx = diagnose.Context{Env: cfg.Env.Name, Issuer: cfg.Env.Issuer, ClientID: cfg.ClientID,
 		Scope: r.scopeParam(), GrantType: "authorization_code", ClientAuth: "basic", BasicUser: cfg.ClientID}
 	if login {
@@ -173,7 +182,5 @@ func (r *runner) close() {
 
 // narrate writes one line of progress for people.
 func (r *runner) narrate(format string, args ...any) {
-	r.narrateMu.Lock()
-	defer r.narrateMu.Unlock()
-	fmt.Fprintf(r.cfg.Narration, format+"\n", args...)
+	r.narrator.line(fmt.Sprintf(format, args...))
 }

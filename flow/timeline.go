@@ -3,7 +3,6 @@ package flow
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"sync"
 	"time"
 
@@ -52,8 +51,7 @@ func millis(d time.Duration) float64 {
 type timeline struct {
 	mu        sync.Mutex
 	steps     []StepRecord
-	narration io.Writer
-	narrateMu *sync.Mutex
+	narrator  *narrator
 }
 
 // stepTimer measures one step from begin to its end.
@@ -93,9 +91,7 @@ func (t *timeline) add(rec StepRecord) {
 	if rec.Detail != "" {
 		line += "  " + rec.Detail
 	}
-	t.narrateMu.Lock()
-	fmt.Fprintln(t.narration, line)
-	t.narrateMu.Unlock()
+	t.narrator.line(line)
 }
 
 // records returns a copy of the steps recorded so far.
