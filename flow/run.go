@@ -93,8 +93,8 @@ type runner struct {
 	// opened: the earliest the code can have been issued in paste mode.
 	urlShown time.Time
 	gate     *callbackGate
-	server  *callbackServer
-	warm    *warmer
+	server   *callbackServer
+	warm     *warmer
 	// login counts the headless login's goroutine, which close cancels
 	// through cancel and waits for.
 	login  sync.WaitGroup

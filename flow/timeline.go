@@ -49,9 +49,9 @@ func millis(d time.Duration) float64 {
 // timeline records the steps of one run in the order they end. Steps may
 // end on the callback server's goroutine, so it is safe for concurrent use.
 type timeline struct {
-	mu        sync.Mutex
-	steps     []StepRecord
-	narrator  *narrator
+	mu       sync.Mutex
+	steps    []StepRecord
+	narrator *narrator
 }
 
 // stepTimer measures one step from begin to its end.

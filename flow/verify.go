@@ -172,4 +172,3 @@ func compareScopes(requested []string, scope any) (granted, missing []string) {
 	}
 	return granted, missing
 }
-
