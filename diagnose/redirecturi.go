@@ -76,7 +76,28 @@ func classifyDifference(used, expected string) (part, what string) {
 	if u.Port() != e.Port() {
 		return "port", fmt.Sprintf("the port is %s where %s is expected", portName(u.Port()), portName(e.Port()))
 	}
-	return pathDifference(u, e)
+	if u.Scheme != e.Scheme {
+		return "scheme", fmt.Sprintf("the scheme's letter case differs (%q, %q)", u.Scheme, e.Scheme)
+	}
+	return pathDifference(u, e, rawPath(used), rawPath(expected))
+}
+
+// rawPath returns the path of a URI as written, before any decoding, so
+// that "caf%C3%A9" and "café" stay different.
+func rawPath(uri string) string {
+	s := strings.TrimSpace(uri)
+	if _, rest, ok := strings.Cut(s, "://"); ok {
+		s = rest
+		if i := strings.IndexByte(s, '/'); i >= 0 {
+			s = s[i:]
+		} else {
+			s = ""
+		}
+	}
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i]
+	}
+	return s
 }
 
 func hostDifference(used, expected string) (part, what string) {
@@ -89,8 +110,7 @@ func hostDifference(used, expected string) (part, what string) {
 	return "host", fmt.Sprintf("the host is %q where %q is expected", used, expected)
 }
 
-func pathDifference(u, e *url.URL) (part, what string) {
-	up, ep := u.EscapedPath(), e.EscapedPath()
+func pathDifference(u, e *url.URL, up, ep string) (part, what string) {
 	switch {
 	case up != ep && strings.TrimSuffix(up, "/") == strings.TrimSuffix(ep, "/"):
 		if len(up) < len(ep) {
@@ -108,7 +128,7 @@ func pathDifference(u, e *url.URL) (part, what string) {
 	case u.Fragment != e.Fragment || u.RawFragment != e.RawFragment:
 		return "fragment", "the fragment differs"
 	}
-	return "characters", "the characters differ (letter case or an explicit default port)"
+	return "characters", "the characters differ"
 }
 
 func portName(p string) string {
