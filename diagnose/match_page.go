@@ -54,6 +54,8 @@ var pageRules = []pageRule{
 		id: IDUnauthorizedClient, keycloak: "26.x", cause: "the client is bearer-only and cannot start a browser sign-in"},
 	{message: "HTTPS required", pageID: "login-error", id: IDInvalidRequest, keycloak: "26.x",
 		cause: "the request used http where the realm requires https"},
+	{message: "Registration not allowed", pageID: "login-error", id: IDInvalidRequest, keycloak: "26.7.1",
+		cause: "the request used prompt=create, but the realm does not let users register"},
 }
 
 // findPageRule returns the rule whose message the page shows, checking the

@@ -162,3 +162,39 @@ func containsText(list []string, sub string) bool {
 	}
 	return false
 }
+
+// TestPageRules has one case per Keycloak page message rule.
+func TestPageRules(t *testing.T) {
+	tests := []struct {
+		name, pageID, message, want string
+	}{
+		{"26.7.1 Client not found", "login-error", "Client not found.", IDWrongEnvironment},
+		{"26.7.1 Invalid parameter redirect_uri", "login-error", "Invalid parameter: redirect_uri", IDRedirectURIMismatch},
+		{"26.7.1 Invalid Request", "login-error", "Invalid Request", IDInvalidRequest},
+		{"26.7.1 Restart login cookie not found", "login-error", "Restart login cookie not found. It may have expired; it may have been deleted or cookies are disabled in your browser.", IDCookieNotFound},
+		{"26.7.1 Page has expired", "login-login-page-expired", "Page has expired", IDCookieNotFound},
+		{"25 Cookie not found", "login-error", "Cookie not found. Please make sure cookies are enabled in your browser.", IDCookieNotFound},
+		{"26.x An error occurred", "login-error", "An error occurred, please login again through your application.", IDCookieNotFound},
+		{"26.x Login timeout", "login-error", "Login timeout. Please sign in again.", IDCookieNotFound},
+		{"26.x login attempt timed out", "login-login", "Your login attempt timed out. Login will start from the beginning.", IDCookieNotFound},
+		{"26.x Invalid username or password", "login-login", "Invalid username or password.", IDInvalidUserCredentials},
+		{"26.x Invalid password", "login-login", "Invalid password.", IDInvalidUserCredentials},
+		{"26.x Account is disabled", "login-login", "Account is disabled, contact your administrator.", IDAccountDisabled},
+		{"25 Account is temporarily disabled", "login-login", "Account is temporarily disabled; contact your administrator or retry later.", IDAccountDisabled},
+		{"26.x Client disabled", "login-error", "Client disabled.", IDUnknownClient},
+		{"26.x Bearer-only", "login-error", "Bearer-only applications are not allowed to initiate browser login", IDUnauthorizedClient},
+		{"26.x HTTPS required", "login-error", "HTTPS required", IDInvalidRequest},
+		{"26.7.1 Registration not allowed", "login-error", "Registration not allowed", IDInvalidRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := Evidence{Step: StepAuthorize, Page: &Page{ID: tt.pageID, Message: tt.message}}
+			if got := Match(ev); got[0].ID != tt.want {
+				t.Errorf("Match()[0].ID = %q, want %q (all: %v)", got[0].ID, tt.want, ids(got))
+			}
+		})
+	}
+	if len(tests) != len(pageRules) {
+		t.Errorf("%d cases for %d page rules; add a case for each rule", len(tests), len(pageRules))
+	}
+}

@@ -59,7 +59,7 @@ func readSegments(segs []segment, hint Context) ([]Part, []string, error) {
 		if p.check != nil {
 			part.Diagnoses = append(part.Diagnoses, p.check(ctx)...)
 		}
-		if p.answer != nil {
+		if p.answer != nil && !showsNoFailure(*p.answer) {
 			ev := *p.answer
 			ev.Context = mergeContext(ctx, ev.Context)
 			if ev.Step == "" {
@@ -141,6 +141,22 @@ func mergeContext(base, extra Context) Context {
 	fill(&base.Username, extra.Username)
 	base.PKCE = base.PKCE || extra.PKCE
 	return base
+}
+
+// showsNoFailure reports whether a pasted answer is a success: a 2xx or
+// 3xx status without an OAuth error, showing a Keycloak page without a
+// message (the login form), a JSON body, a form_post page or no body.
+func showsNoFailure(ev Evidence) bool {
+	n := normalise(ev)
+	if n.Error != "" || n.Status < 200 || n.Status >= 400 || n.Redirect.Get("error") != "" {
+		return false
+	}
+	if n.Page != nil && (n.Page.ID != "" || n.Page.Heading != "") {
+		return n.Page.Message == ""
+	}
+	body := strings.TrimSpace(n.Body)
+	return body == "" || looksJSON(body) && contentType(n) == "application/json" ||
+		strings.Contains(strings.ToLower(body), `name="code"`)
 }
 
 // answerStep returns the step of a pasted server answer: the refresh step
