@@ -139,7 +139,7 @@ func (r *runner) startLogin(ctx context.Context, handle func(url.Values, time.Ti
 	r.reportObserved(Exchange{Step: diagnose.StepAuthorize, Observed: true, Method: "GET", URL: r.authURL,
 		Start: r.cfg.Clock(), Note: "authorization request opened in the browser"})
 	r.narrate("Open this URL in your browser to sign in:\n\n  %s\n", r.authURL)
-	r.urlShown = time.Now()
+	r.urlShown = r.cfg.Clock()
 	if r.server != nil {
 		redirect, _ := url.Parse(r.server.redirectURI())
 		if hint := sshForwardHint(r.platform, redirect.Port(), r.server.addr); hint != "" {

@@ -26,6 +26,7 @@ func (r *runner) exchange(ctx context.Context, code string, arrival time.Time) (
 	ctx = httptrace.WithClientTrace(ctx, conn.trace())
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, r.client)
 
+	sending := r.cfg.Clock()
 	tok, err := r.oauth.Exchange(ctx, code, oauth2.VerifierOption(r.params.verifier))
 
 	age, reused := conn.result(arrival)
@@ -34,7 +35,7 @@ func (r *runner) exchange(ctx context.Context, code string, arrival time.Time) (
 	r.result.CodeAge, r.result.TokenConnReused = age, reused
 	r.tokenCapture = capture
 	if r.cfg.Login == LoginPaste && !r.urlShown.IsZero() {
-		r.recordPasteWindow(age+arrival.Sub(r.urlShown), err)
+		r.recordPasteWindow(sending.Sub(r.urlShown), err)
 	}
 	r.mu.Unlock()
 	if err != nil {
@@ -51,10 +52,10 @@ func (r *runner) exchange(ctx context.Context, code string, arrival time.Time) (
 }
 
 // recordPasteWindow records, in paste mode, the longest the code can have
-// lived when it was sent: from the moment the authorization URL was shown.
-// The flow cannot see when the browser was redirected, so this is an upper
-// bound, and the diagnosis reads it as the code's age. The caller holds
-// r.mu.
+// lived when it was sent: Config.Clock from the moment the authorization
+// URL was shown. The flow cannot see when the browser was redirected, so
+// this is an upper bound, and the diagnosis reads it as the code's age.
+// The caller holds r.mu.
 func (r *runner) recordPasteWindow(maxAge time.Duration, err error) {
 	lifespan := r.cfg.Env.CodeLifespan
 	if lifespan <= 0 {

@@ -89,8 +89,9 @@ type runner struct {
 	oauth   *oauth2.Config
 	params  authParams
 	authURL string
-	// urlShown is when the authorization URL was printed and the browser
-	// opened: the earliest the code can have been issued in paste mode.
+	// urlShown is Config.Clock when the authorization URL was printed and
+	// the browser opened: the earliest the code can have been issued in
+	// paste mode.
 	urlShown time.Time
 	gate     *callbackGate
 	server   *callbackServer
@@ -120,7 +121,7 @@ func newRunner(cfg Config, login bool) (*runner, error) {
 		base = http.DefaultTransport
 	}
 	client := *cfg.HTTPClient
-	client.Transport = &tracer{base: base, clock: cfg.Clock, onExchange: cfg.OnExchange}
+	client.Transport = &tracer{base: base, clock: cfg.Clock, onExchange: cfg.OnExchange, trace: cfg.Trace}
 	noFollow := client
 	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"sync"
 	"time"
 
@@ -46,6 +47,11 @@ type Exchange struct {
 	// response headers, measured with the monotonic clock. For a callback
 	// hit it runs until the page was written.
 	Duration time.Duration
+	// Timings split Duration into phases. They are zero for an observed
+	// exchange.
+	Timings Timings
+	// Proto is the protocol of the response, such as "HTTP/1.1".
+	Proto string
 	// ConnReused is true when the request went over a kept-alive
 	// connection.
 	ConnReused bool
@@ -115,30 +121,35 @@ type tracer struct {
 	base       http.RoundTripper
 	clock      func() time.Time
 	onExchange func(Exchange)
-	mu         sync.Mutex
+	// trace receives the verbose trace, when set.
+	trace io.Writer
+	mu    sync.Mutex
 }
 
 // RoundTrip sends req through the base transport, recording the exchange.
 func (t *tracer) RoundTrip(req *http.Request) (*http.Response, error) {
 	capture, _ := req.Context().Value(captureKey{}).(*captured)
-	if t.onExchange == nil && capture == nil {
+	recording := t.onExchange != nil || t.trace != nil
+	if !recording && capture == nil {
 		return t.base.RoundTrip(req)
 	}
 	ex := Exchange{Step: stepFrom(req.Context()), Method: req.Method, URL: req.URL.String(),
 		RequestHeader: req.Header.Clone(), Start: t.clock()}
 	ex.Note, _ = req.Context().Value(noteKey{}).(string)
-	if t.onExchange != nil {
+	phases := newPhaseClock()
+	if recording {
 		req, ex.RequestBody = copyRequestBody(req)
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), phases.trace()))
 	}
-	began := time.Now()
 	resp, err := t.base.RoundTrip(req)
-	ex.Duration = time.Since(began)
+	ex.Duration = time.Since(phases.start)
+	ex.Timings, ex.ConnReused = phases.timings()
 	if err != nil {
 		ex.Err = err
 		t.report(ex)
 		return nil, err
 	}
-	ex.Status, ex.ResponseHeader = resp.StatusCode, resp.Header.Clone()
+	ex.Status, ex.ResponseHeader, ex.Proto = resp.StatusCode, resp.Header.Clone(), resp.Proto
 	ex.ResponseBody, resp.Body = peekBody(resp.Body, maxTraceBody)
 	if capture != nil {
 		capture.mu.Lock()
@@ -150,14 +161,20 @@ func (t *tracer) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// report passes an exchange to the hook, one call at a time.
+// report passes an exchange to the hook and the verbose trace, one call
+// at a time.
 func (t *tracer) report(ex Exchange) {
-	if t.onExchange == nil {
+	if t.onExchange == nil && t.trace == nil {
 		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.onExchange(ex)
+	if t.onExchange != nil {
+		t.onExchange(ex)
+	}
+	if t.trace != nil {
+		writeTrace(t.trace, ex.Redacted())
+	}
 }
 
 // copyRequestBody returns the request to send and a copy of its body. The
