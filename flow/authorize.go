@@ -114,7 +114,7 @@ func (r *runner) startCallbackServer(t *stepTimer, handle func(url.Values, time.
 	return nil
 }
 
-// loginEvents are what the login running beside the wait reports: a
+// loginEvents are the reports of the login running beside the wait: a
 // failure that ends the wait, or a browser that could not be opened.
 type loginEvents struct {
 	failed       chan *Error

@@ -14,8 +14,8 @@ import (
 	"github.com/pkg/browser"
 )
 
-// platform is what the choice of browser and the hints depend on, read
-// once per run.
+// platform is the part of the environment that the browser choice and the
+// hints depend on, read once per run.
 type platform struct {
 	goos string
 	// wsl is true under the Windows Subsystem for Linux, where the browser
@@ -44,11 +44,11 @@ func isWSL(procVersion, distroName string) bool {
 	return distroName != "" || strings.Contains(strings.ToLower(procVersion), "microsoft")
 }
 
-// browserCommandLine returns the command that opens target: the custom
-// command with target in place of %s, or appended when it has no %s; under
-// WSL the first of wslview, powershell.exe and cmd.exe found, which open
-// the Windows browser; nil for the system browser through
-// github.com/pkg/browser.
+// browserCommandLine returns the command that opens target. A custom
+// command gets target in place of %s, or appended when it has no %s. Under
+// WSL it is the first of wslview, powershell.exe and cmd.exe found, which
+// open the Windows browser. Otherwise it is nil, for the system browser
+// through github.com/pkg/browser.
 func browserCommandLine(p platform, custom, target string) ([]string, error) {
 	if strings.TrimSpace(custom) != "" {
 		args, err := splitCommand(custom)

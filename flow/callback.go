@@ -18,12 +18,12 @@ import (
 )
 
 // IgnoredCallback is a request to the callback server that did not count:
-// a later hit or reload, a favicon, a wrong path or host. The flow answers
-// it with plain text and never exchanges its code.
+// a later hit or reload, a favicon, a wrong path or host. The flow replies
+// with plain text and never exchanges its code.
 type IgnoredCallback struct {
 	// Path is the request path, without the query, which may hold a code.
 	Path string `json:"path"`
-	// Reason says why the request did not count.
+	// Reason is why the request did not count.
 	Reason string `json:"reason"`
 }
 
@@ -49,7 +49,7 @@ type callbackServer struct {
 	clock  func() time.Time
 
 	gate *callbackGate
-	// authURL is where the start path redirects. It is set before start.
+	// authURL is the start path's redirect target, set before start.
 	authURL string
 
 	mu      sync.Mutex
@@ -138,7 +138,7 @@ func portOf(u *url.URL) string {
 // redirectURI returns the redirect URI with the real port.
 func (s *callbackServer) redirectURI() string { return s.redirect.String() }
 
-// serve answers every request to the callback server.
+// serve handles every request to the callback server.
 func (s *callbackServer) serve(w http.ResponseWriter, req *http.Request) {
 	arrival := time.Now()
 	ex := Exchange{Step: diagnose.StepCallback, Observed: true, Method: req.Method,

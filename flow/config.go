@@ -65,8 +65,8 @@ var DefaultScopes = []string{"openid"}
 // Config they cannot use, before any network I/O.
 var ErrInvalidConfig = errors.New("invalid flow configuration")
 
-// Config is what Run and Refresh need to sign in against one realm. Zero
-// fields take the defaults stated on each.
+// Config is the input of Run and Refresh for one realm. Zero fields take
+// the defaults stated on each.
 type Config struct {
 	// Env is the realm to sign in against. Env.Issuer is required.
 	Env envs.Env

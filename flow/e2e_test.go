@@ -416,3 +416,43 @@ func TestRunBusyCallbackPort(t *testing.T) {
 		t.Errorf("error %q does not say the address is in use", e.Error())
 	}
 }
+
+func TestProbeAlone(t *testing.T) {
+	rl := startRealm(t, nil, nil)
+	tests := []struct {
+		name          string
+		scopes        []string
+		redirectURI   string
+		wantDiagnosis string
+	}{
+		{name: "registered client", scopes: []string{"openid", "orders-api"}, redirectURI: "http://127.0.0.1:8765/callback"},
+		{name: "unknown scope", scopes: []string{"openid", "bogus-api"}, redirectURI: "http://127.0.0.1:8765/callback",
+			wantDiagnosis: "invalid-scope"},
+		{name: "unregistered redirect URI", scopes: []string{"openid"}, redirectURI: "https://app.example/callback",
+			wantDiagnosis: "redirect-uri-mismatch"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := rl.config()
+			cfg.Scopes, cfg.RedirectURI = tt.scopes, tt.redirectURI
+			res, err := Probe(t.Context(), cfg)
+			if tt.wantDiagnosis == "" {
+				if err != nil {
+					t.Fatalf("Probe: %v", err)
+				}
+				want := []string{"discovery=ok", "probe=ok", "authorize=skipped"}
+				if got := stepStatuses(res); !slices.Equal(got, want) {
+					t.Errorf("steps = %v, want %v", got, want)
+				}
+				return
+			}
+			e := flowError(t, err)
+			if e.Step != diagnose.StepProbe {
+				t.Errorf("failed step = %s, want probe", e.Step)
+			}
+			if got := firstDiagnosis(e); got != tt.wantDiagnosis {
+				t.Errorf("diagnosis = %q, want %q", got, tt.wantDiagnosis)
+			}
+		})
+	}
+}

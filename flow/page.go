@@ -5,7 +5,7 @@ import (
 	"net/http"
 )
 
-// pageData is what the callback page shows the browser after the
+// pageData is the content of the callback page the browser gets after the
 // exchange. It never holds a token, a code or a secret.
 type pageData struct {
 	OK bool

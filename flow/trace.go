@@ -22,7 +22,7 @@ import (
 type Exchange struct {
 	// Step is the flow step the exchange belongs to.
 	Step diagnose.Step
-	// Note says what the exchange was for when the step alone does not,
+	// Note is the exchange's purpose when the step alone does not show it,
 	// such as "warm-up" or "ignored callback".
 	Note string
 	// Observed is true for a browser-side step that the flow saw but did
