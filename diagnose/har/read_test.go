@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // harOf returns a HAR file with the given entries, written as JSON text.
@@ -220,5 +221,27 @@ func TestRedactStreamsFile(t *testing.T) {
 	}
 	if !rep.OK || len(rep.Steps) != 5 {
 		t.Errorf("redacted HAR: OK %v with %d steps, want true with 5", rep.OK, len(rep.Steps))
+	}
+}
+
+func TestReadCapsEscapedBodyOnBoundary(t *testing.T) {
+	// Each \u00e9 escape is six characters of JSON and two bytes of body,
+	// so the cut falls between escapes and must not split one.
+	escaped := strings.Repeat(`\u00e9`, 20000)
+	entry := `{"startedDateTime":"2026-12-04T10:00:00Z","request":{"method":"POST","url":"` + tokenURL + `"},
+		"response":{"status":400,"content":{"mimeType":"text/plain","text":"` + escaped + `"}}}`
+	got, _, err := readAll(t, harOf(entry))
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	body := got[0].ResponseBody
+	if !got[0].ResponseBodyTruncated {
+		t.Errorf("ResponseBodyTruncated = false, want true")
+	}
+	if len(body) == 0 || len(body) > MaxBody || !utf8.Valid(body) {
+		t.Errorf("body is %d bytes, valid UTF-8 %v, want 1..%d valid bytes", len(body), utf8.Valid(body), MaxBody)
+	}
+	if strings.Trim(string(body), "é") != "" {
+		t.Errorf("body holds characters other than é")
 	}
 }
