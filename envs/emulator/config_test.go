@@ -124,10 +124,29 @@ func TestStartRejectsNonLoopback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, addr := range []string{"0.0.0.0:0", "192.0.2.1:0", ":0"} {
+	for _, addr := range []string{"0.0.0.0:0", "192.0.2.1:0", "[::]:0", "example.com:0"} {
 		if err := srv.Start(addr, "127.0.0.1:0"); err == nil {
 			_ = srv.Close()
 			t.Errorf("Start(%q) succeeded, want an error", addr)
 		}
+	}
+}
+
+func TestStartEmptyHostIsLoopback(t *testing.T) {
+	srv, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(":0", "localhost:0"); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer srv.Close()
+	for _, issuer := range []string{srv.TrialIssuer(), srv.ProductionIssuer()} {
+		if !strings.HasPrefix(issuer, "http://127.0.0.1:") || !strings.HasSuffix(issuer, "/realms/k-series") {
+			t.Errorf("issuer = %q, want http://127.0.0.1:PORT/realms/k-series", issuer)
+		}
+	}
+	if err := srv.Start("127.0.0.1:0", "127.0.0.1:0"); err == nil {
+		t.Error("second Start succeeded, want an error")
 	}
 }

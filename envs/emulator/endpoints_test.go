@@ -220,8 +220,25 @@ func TestRevoke(t *testing.T) {
 		tokens := signedInTokens(t, e)
 		resp := revoke(t, e, seed.TrialClient, tokens["refresh_token"].(string))
 		compareRecording(t, "oidc/revocation/refresh-token", resp)
+		// The session had no other client, so it is gone.
 		again := refresh(t, e, seed.TrialClient, tokens["refresh_token"])
-		wantOAuthError(t, again, http.StatusBadRequest, "invalid_grant", descNoClientSession)
+		wantOAuthError(t, again, http.StatusBadRequest, "invalid_grant", descSessionNotActive)
+		if got := userinfo(t, e, tokens["access_token"].(string)); got.status != http.StatusUnauthorized {
+			t.Errorf("userinfo after revocation: status %d, want 401", got.status)
+		}
+	})
+	t.Run("ID token", func(t *testing.T) {
+		resp := revoke(t, e, seed.TrialClient, signedInTokens(t, e)["id_token"].(string))
+		wantOAuthError(t, resp, http.StatusBadRequest, "unsupported_token_type", "Unsupported token type")
+	})
+	t.Run("other client's token", func(t *testing.T) {
+		resp := revoke(t, e, seed.TrialConsentClient, signedInTokens(t, e)["refresh_token"].(string))
+		wantOAuthError(t, resp, http.StatusBadRequest, "invalid_request", "Unmatching clients")
+	})
+	t.Run("missing token", func(t *testing.T) {
+		form := url.Values{"client_id": {seed.TrialClient.ClientID}, "client_secret": {seed.TrialClient.Secret}}
+		resp := newBrowser(t).postForm(e.trial()+"/protocol/openid-connect/revoke", form)
+		wantOAuthError(t, resp, http.StatusBadRequest, "invalid_request", "Token not provided")
 	})
 	t.Run("unknown token", func(t *testing.T) {
 		resp := revoke(t, e, seed.TrialClient, "garbage")

@@ -8,15 +8,15 @@ import (
 	"time"
 )
 
-// Fault is a failure injected in place of an endpoint's normal answer, to
+// Fault is a failure injected in place of an endpoint's normal response, to
 // show how a client copes with a slow, broken or proxied server. The zero
 // Fault injects nothing.
 type Fault struct {
-	// Latency delays the answer, measured with the wall clock even when
+	// Latency delays the response, measured with the wall clock even when
 	// the server runs on a ManualClock. A request whose client gives up
-	// first gets no answer.
+	// first gets no response.
 	Latency time.Duration
-	// Status, when not zero, replaces the answer with this status code,
+	// Status, when not zero, replaces the response with this status code,
 	// ContentType and Body.
 	Status      int
 	ContentType string
@@ -24,22 +24,22 @@ type Fault struct {
 	// Header holds extra response headers sent with Status, such as
 	// "Server: nginx".
 	Header http.Header
-	// Drop closes the connection without writing any answer.
+	// Drop closes the connection without writing a response.
 	Drop bool
 }
 
-// LatencyFault delays the endpoint's normal answer by d.
+// LatencyFault delays the endpoint's normal response by d.
 func LatencyFault(d time.Duration) Fault {
 	return Fault{Latency: d}
 }
 
-// StatusFault answers with status, contentType and body instead of the
-// endpoint's normal answer, for example a 503 with a JSON error body.
+// StatusFault responds with status, contentType and body instead of the
+// endpoint's normal response, for example a 503 with a JSON error body.
 func StatusFault(status int, contentType, body string) Fault {
 	return Fault{Status: status, ContentType: contentType, Body: body}
 }
 
-// ProxyErrorFault answers with the HTML error page nginx sends when the
+// ProxyErrorFault responds with the HTML error page nginx sends when the
 // server behind it fails, for example 502 Bad Gateway or 504 Gateway
 // Time-out. Clients that expect JSON get HTML instead.
 func ProxyErrorFault(status int) Fault {
@@ -57,7 +57,7 @@ func ProxyErrorFault(status int) Fault {
 	}
 }
 
-// DropFault closes the connection without an answer, as a crashed server
+// DropFault closes the connection without a response, as a crashed server
 // or a network failure would.
 func DropFault() Fault {
 	return Fault{Drop: true}

@@ -26,7 +26,7 @@ const (
 // the user's credentials.
 //
 // NOTE: Keycloak's ValidatePassword source sends 401 for bad credentials,
-// but Keycloak 26.7.1 was measured answering 400; the emulator sends 400.
+// but Keycloak 26.7.1 was measured responding 400, which the emulator sends.
 // The status of a missing username is not measured and follows the same
 // rule.
 func (rl *Realm) passwordGrant(w http.ResponseWriter, r *http.Request, c *client, form url.Values) {
@@ -130,7 +130,7 @@ func (rl *Realm) clientCredentialsGrant(w http.ResponseWriter, r *http.Request, 
 
 // requestedScope checks the token request's scope parameter like Keycloak
 // 26's OAuth2GrantTypeBase.getRequestedScopes and returns the scope to
-// grant. On an invalid scope it answers 400 invalid_scope and reports
+// grant. On an invalid scope it writes 400 invalid_scope and reports
 // false.
 func (rl *Realm) requestedScope(w http.ResponseWriter, r *http.Request, c *client, form url.Values, errorEvent string) (string, bool) {
 	raw, present := first(form, "scope")

@@ -50,7 +50,7 @@ func startEmulator(t *testing.T, cfg *Config) *env {
 func (e *env) trial() string { return e.srv.TrialIssuer() }
 
 // browser is an HTTP client with a cookie jar that does not follow
-// redirects, so each step's answer can be read.
+// redirects, so each step's response can be read.
 type browser struct {
 	t      *testing.T
 	client *http.Client
@@ -68,7 +68,7 @@ func newBrowser(t *testing.T) *browser {
 	}}
 }
 
-// response is a read HTTP answer.
+// response is an HTTP response with its body read.
 type response struct {
 	status int
 	header http.Header
@@ -177,7 +177,7 @@ func (b *browser) signIn(issuer string, params url.Values, user SeedUser) *url.U
 	return b.location(resp)
 }
 
-// location returns the Location of a 302 answer.
+// location returns the Location of a 302 response.
 func (b *browser) location(resp response) *url.URL {
 	b.t.Helper()
 	if resp.status != http.StatusFound {

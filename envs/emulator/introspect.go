@@ -6,14 +6,15 @@ import (
 	"time"
 )
 
-// descTokenNotProvided answers introspection and revocation requests
-// without a token parameter.
-// NOTE: taken from Keycloak's endpoint source; no recording covers it.
+// descTokenNotProvided is the description for a revocation request without
+// a token parameter (Keycloak 26's TokenRevocationEndpoint).
+// NOTE: introspection is assumed to use the same text; no recording covers
+// either case.
 const descTokenNotProvided = "Token not provided"
 
 // readClientForm parses a form body and authenticates the client, as the
-// introspection and revocation endpoints do first. On failure it answers
-// with Keycloak's 401 JSON, which carries no Cache-Control there, and
+// introspection and revocation endpoints do first. On failure it writes
+// Keycloak's 401 JSON, without Cache-Control on these endpoints, and
 // returns nil.
 func (rl *Realm) readClientForm(w http.ResponseWriter, r *http.Request, errorEvent string) (*client, url.Values) {
 	ev := eventOf(r)
@@ -84,11 +85,16 @@ func (rl *Realm) checkRefreshToken(token string, now time.Time) (claims, bool) {
 	return c, us != nil && us.clients[c.Azp] != nil
 }
 
-// handleRevoke serves token revocation (RFC 7009). Revoking a refresh
-// token ends its client session, so its access tokens fail introspection
-// and userinfo; revoking an access token blocks that token until it
-// expires. As on Keycloak 26.7.1, success is 200 with an empty body, and
-// an unknown token is 200 with an invalid_token error body.
+// handleRevoke serves token revocation (RFC 7009) with the checks of
+// Keycloak 26's TokenRevocationEndpoint, in its order: client
+// authentication, duplicated parameters, the token present, readable, of a
+// revocable type, issued to this client, and of a live session.
+//
+// Revoking a refresh token detaches its client session, so the session's
+// tokens for that client stop working. Revoking an access token blocks
+// that token until it expires. As recorded on Keycloak 26.7.1, success is
+// 200 with an empty body, and an unknown token is 200 with an
+// invalid_token error body.
 func (rl *Realm) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	ev := eventOf(r)
 	ev.kind = eventRevoke
@@ -96,40 +102,76 @@ func (rl *Realm) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
+	fail := func(status int, code, description, eventError string) {
+		ev.fail(eventRevokeError, eventError)
+		ev.reason = description
+		writeJSON(w, status, oauthError{Error: code, Description: description})
+	}
+	if hasDuplicates(form) {
+		fail(http.StatusBadRequest, "invalid_request", "duplicated parameter", "invalid_request")
+		return
+	}
 	token, ok := first(form, "token")
 	if !ok {
-		ev.fail(eventRevokeError, "invalid_request")
-		writeJSON(w, http.StatusBadRequest, oauthError{Error: "invalid_request", Description: descTokenNotProvided})
+		fail(http.StatusBadRequest, "invalid_request", descTokenNotProvided, "invalid_request")
 		return
 	}
-	now := rl.now()
-	var tc claims
-	isRefresh := rl.keys.verifyHS512(token, &tc) == nil && (tc.Typ == typRefresh || tc.Typ == typOffline)
-	if !isRefresh && (rl.keys.verifyRS256(token, &tc) != nil || tc.Typ != typBearer) {
-		ev.fail(eventRevokeError, "invalid_token")
-		writeJSON(w, http.StatusOK, oauthError{Error: "invalid_token", Description: "Invalid token"})
+	tc, ok := rl.decodeToken(token)
+	switch {
+	case !ok:
+		fail(http.StatusOK, "invalid_token", "Invalid token", "invalid_token")
+		return
+	case tc.Typ != typRefresh && tc.Typ != typOffline && tc.Typ != typBearer:
+		fail(http.StatusBadRequest, "unsupported_token_type", "Unsupported token type", "invalid_token_type")
+		return
+	case tc.Azp == "":
+		fail(http.StatusOK, "invalid_token", "Invalid token", "invalid_token")
+		return
+	case tc.Azp != c.ClientID:
+		fail(http.StatusBadRequest, "invalid_request", "Unmatching clients", "invalid_request")
 		return
 	}
-	if tc.Azp != c.ClientID {
-		// NOTE: status and text follow Keycloak's TokenRevocationEndpoint
-		// source; no recording covers a token of another client.
-		ev.fail(eventRevokeError, "invalid_client")
-		writeJSON(w, http.StatusUnauthorized, oauthError{Error: "unauthorized_client", Description: "Unmatching clients"})
+	if !rl.revokeToken(tc) {
+		fail(http.StatusOK, "invalid_token", "Invalid token", "user_session_not_found")
 		return
 	}
-	rl.mu.Lock()
-	if isRefresh {
-		for _, sessions := range []map[string]*userSession{rl.state.sessions, rl.state.offline} {
-			if us := sessions[tc.SID]; us != nil {
-				delete(us.clients, tc.Azp)
-			}
-		}
-	} else {
-		rl.state.revoked[tc.JTI] = time.Unix(tc.Exp, 0)
-	}
-	rl.sweep(now)
-	rl.mu.Unlock()
 	ev.succeed(eventRevoke)
 	setPageHeaders(w.Header())
 	w.WriteHeader(http.StatusOK)
+}
+
+// decodeToken checks the signature of any token this realm issued (RS256
+// access and ID tokens, HS512 refresh tokens) and returns its claims.
+func (rl *Realm) decodeToken(token string) (claims, bool) {
+	var c claims
+	if rl.keys.verifyRS256(token, &c) == nil || rl.keys.verifyHS512(token, &c) == nil {
+		return c, c.Iss == rl.Issuer()
+	}
+	return c, false
+}
+
+// revokeToken revokes a verified access, refresh or offline token and
+// reports whether its user session was still valid for its client. A
+// user session left without clients is removed, as Keycloak does.
+func (rl *Realm) revokeToken(tc claims) bool {
+	now := rl.now()
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	us := rl.liveSession(tc.SID, tc.Typ == typOffline, now)
+	if us == nil || us.clients[tc.Azp] == nil {
+		return false
+	}
+	if tc.Typ == typBearer {
+		rl.state.revoked[tc.JTI] = time.Unix(tc.Exp, 0)
+		return true
+	}
+	for _, sessions := range []map[string]*userSession{rl.state.offline, rl.state.sessions} {
+		if s := sessions[tc.SID]; s != nil {
+			delete(s.clients, tc.Azp)
+			if len(s.clients) == 0 {
+				delete(sessions, tc.SID)
+			}
+		}
+	}
+	return true
 }

@@ -17,7 +17,7 @@ const (
 // handleLogout serves the end-session endpoint (OpenID Connect
 // RP-Initiated Logout 1.0). A POST with a refresh_token is the
 // back-channel logout of Keycloak's adapters: it authenticates the client
-// and answers 204. Any other request is a browser logout, checked in
+// and responds 204 No Content. Any other request is a browser logout, checked in
 // Keycloak 26's order: no legacy redirect_uri, an id_token_hint or
 // client_id when post_logout_redirect_uri is given, a valid hint, a
 // registered post_logout_redirect_uri.
@@ -57,8 +57,8 @@ func (rl *Realm) handleLogout(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkLogoutRequest validates a browser logout's parameters and returns
-// the client and the post-logout redirect URI ("" for none). It answers
-// with the error page and reports false on failure.
+// the client and the post-logout redirect URI ("" for none). On failure it
+// renders the error page and reports false.
 func (rl *Realm) checkLogoutRequest(w http.ResponseWriter, r *http.Request, params url.Values) (*client, string, bool) {
 	ev := eventOf(r)
 	fail := func(message string) (*client, string, bool) {

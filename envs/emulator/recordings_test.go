@@ -13,7 +13,7 @@ import (
 
 var pageIDPattern = regexp.MustCompile(`data-page-id="([^"]+)"`)
 
-// compareRecording checks an emulator answer against a response recorded
+// compareRecording checks an emulator response against a response recorded
 // from Keycloak 26.7.1: the status, Content-Type, Cache-Control, Pragma,
 // and what the body carries: error and error_description for JSON, page
 // ID and message for pages, the error parameters for redirects.

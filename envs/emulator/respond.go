@@ -37,7 +37,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Frame-Options", "SAMEORIGIN") // present on Keycloak 26.7.1's JSON answers
+	w.Header().Set("X-Frame-Options", "SAMEORIGIN") // recorded on Keycloak 26.7.1's JSON responses
 	w.WriteHeader(status)
 	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
@@ -56,7 +56,7 @@ func writeTokenError(w http.ResponseWriter, status int, code, description string
 	writeJSON(w, status, oauthError{Error: code, Description: description})
 }
 
-// writeTokenJSON writes a successful token-endpoint answer.
+// writeTokenJSON writes a successful token-endpoint response.
 func writeTokenJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")

@@ -8,7 +8,7 @@ var kseriesOptionalScopes = []string{
 }
 
 // kseriesDefaultScopes are added to every request, as the platform's V2
-// migration FAQ says of "profile" and "email".
+// migration FAQ states for "profile" and "email".
 var kseriesDefaultScopes = []string{"profile", "email"}
 
 // SeedClient is a seeded client's credentials.

@@ -13,7 +13,8 @@ import (
 )
 
 // HTTP server limits for each realm listener. The write timeout is long so
-// that injected latency faults of up to a minute still get their answer out.
+// that requests delayed by latency faults of up to a minute still get a
+// response.
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 30 * time.Second
@@ -78,10 +79,10 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 	return &Server{trial: trial, production: production, logger: o.logger}, nil
 }
 
-// Start listens on the two addresses, for example "127.0.0.1:0" for a free
-// port each, and serves the realms in the background. Only loopback
-// addresses are accepted, because the emulator is for local use. Start may
-// be called once.
+// Start listens on the two addresses, for example "127.0.0.1:0" or ":0"
+// for a free loopback port each, and serves the realms in the background.
+// Only loopback addresses are accepted, because the emulator is for local
+// use; an empty host means 127.0.0.1. Start may be called once.
 func (s *Server) Start(trialAddr, productionAddr string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -122,20 +123,21 @@ func (s *Server) serve(rl *Realm, ln net.Listener) *http.Server {
 }
 
 // listenLoopback listens on addr after checking that its host is a
-// loopback IP address or "localhost".
+// loopback IP address, "localhost" or empty. An empty host or "localhost"
+// binds 127.0.0.1, so ":0" gives a free loopback port and the issuer's host
+// always reaches the listener.
 func listenLoopback(addr string) (net.Listener, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("invalid listen address %q: %w", addr, err)
 	}
-	ip := net.ParseIP(host)
-	if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if host == "" || host == "localhost" {
+		host = "127.0.0.1"
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		return nil, fmt.Errorf("listen address %q is not a loopback address: use 127.0.0.1:PORT or localhost:PORT, since the emulator is for local use only", addr)
 	}
-	if host == "localhost" {
-		// Bind the IPv4 loopback so that the issuer's host always reaches it.
-		addr = net.JoinHostPort("127.0.0.1", port)
-	}
+	addr = net.JoinHostPort(host, port)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("could not listen on %s: %w", addr, err)
