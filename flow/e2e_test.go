@@ -456,3 +456,46 @@ func TestProbeAlone(t *testing.T) {
 		})
 	}
 }
+
+func TestRunReportsClockSkew(t *testing.T) {
+	rl := startRealm(t, nil, nil)
+	cfg := rl.config()
+	cfg.Login = LoginHeadless
+	cfg.Clock = func() time.Time { return time.Now().Add(2 * time.Minute) }
+
+	res, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if res.ClockSkew < 119*time.Second || res.ClockSkew > 122*time.Second {
+		t.Errorf("clock skew = %s, want about 2m", res.ClockSkew)
+	}
+	if len(res.Diagnoses) != 1 {
+		t.Fatalf("diagnoses = %+v, want one clock-skew warning", res.Diagnoses)
+	}
+	if d := res.Diagnoses[0]; d.ID != "clock-skew" || d.Failed() {
+		t.Errorf("diagnosis %s with severity %q, want a clock-skew warning", d.ID, d.Severity)
+	}
+}
+
+func TestRunLiveWaitingLine(t *testing.T) {
+	rl := startRealm(t, nil, nil)
+	cfg := rl.config()
+	cfg.CallbackTimeout = 1100 * time.Millisecond
+	cfg.OpenBrowser = func(string) error { return nil }
+	var narration lockedBuffer
+	cfg.Narration, cfg.NarrationIsTerminal = &narration, true
+
+	_, err := Run(t.Context(), cfg)
+	if e := flowError(t, err); e.Evidence.Kind != diagnose.FindingNoCallback {
+		t.Fatalf("evidence kind = %q, want no-callback", e.Evidence.Kind)
+	}
+	out := narration.String()
+	live := eraseLine + "Waiting for the callback: 1s elapsed, timeout 1.1s"
+	if !strings.Contains(out, live) {
+		t.Errorf("narration lacks the live line %q:\n%q", live, out)
+	}
+	if !strings.Contains(out, eraseLine+"No callback arrived") {
+		t.Errorf("live line not erased before the next line:\n%q", out)
+	}
+}

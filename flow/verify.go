@@ -16,9 +16,9 @@ import (
 
 // clockSkewTolerance is the difference between the local clock and the
 // token response's Date header above which the flow reports clock skew.
-// Date has a resolution of one second and the response takes a moment to
-// arrive, so smaller differences are noise.
-const clockSkewTolerance = 5 * time.Second
+// It is diagnose's threshold, so that every reported skew gets diagnose's
+// explanation.
+const clockSkewTolerance = diagnose.ClockSkewThreshold
 
 // verify runs the verify step on a token response. It verifies the ID token
 // with go-oidc (signature against the realm's JWKS, issuer, audience,
@@ -134,7 +134,14 @@ func (r *runner) checkClock(ev diagnose.Evidence) {
 		return
 	}
 	ev.Detail = fmt.Sprintf("local clock differs from the server's Date header by %s", skew.Round(time.Second))
-	r.addDiagnoses(matchEvidence(ev))
+	// The step succeeded, so only the clock-skew explanation applies, as a
+	// warning; anything else Match returns would explain a failure.
+	for _, d := range matchEvidence(ev) {
+		if d.ID == diagnose.IDClockSkew {
+			d.Severity = diagnose.SeverityWarning
+			r.addDiagnoses([]diagnose.Diagnosis{d})
+		}
+	}
 	r.narrate("warning: %s", ev.Detail)
 }
 
