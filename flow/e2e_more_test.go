@@ -1,0 +1,101 @@
+package flow
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/kseries-tools/ksauth/diagnose"
+	"github.com/kseries-tools/ksauth/envs"
+)
+
+func TestRunHeadlessConsent(t *testing.T) {
+	rl := startRealm(t, nil, nil)
+	cfg := rl.config()
+	cfg.Login = LoginHeadless
+	cfg.ClientID, cfg.ClientSecret = rl.seed.TrialConsentClient.ClientID, rl.seed.TrialConsentClient.Secret
+
+	res, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if res.IDClaims["azp"] != cfg.ClientID {
+		t.Errorf("ID token azp = %v, want %s", res.IDClaims["azp"], cfg.ClientID)
+	}
+}
+
+func TestRunDiagnosesFailures(t *testing.T) {
+	rl := startRealm(t, nil, nil)
+	tests := []struct {
+		name          string
+		change        func(*Config)
+		wantStep      diagnose.Step
+		wantDiagnosis string
+	}{
+		{"disabled user", func(c *Config) {
+			c.Username, c.Password = rl.seed.TrialDisabledUser.Username, rl.seed.TrialDisabledUser.Password
+		}, diagnose.StepAuthorize, "account-disabled"},
+		{"production client on trial", func(c *Config) {
+			c.ClientID, c.ClientSecret = rl.seed.ProductionClient.ClientID, rl.seed.ProductionClient.Secret
+			c.Probe = true
+		}, diagnose.StepProbe, "wrong-environment"},
+		{"wrong issuer", func(c *Config) {
+			c.Env.Issuer += "-other"
+		}, diagnose.StepDiscovery, "unexpected-response"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := rl.config()
+			cfg.Login = LoginHeadless
+			tt.change(&cfg)
+			_, err := Run(t.Context(), cfg)
+			e := flowError(t, err)
+			if e.Step != tt.wantStep {
+				t.Errorf("failed step = %s, want %s", e.Step, tt.wantStep)
+			}
+			if len(e.Diagnoses) == 0 {
+				t.Fatal("no diagnoses")
+			}
+			if tt.wantDiagnosis != "" && e.Diagnoses[0].ID != tt.wantDiagnosis {
+				t.Errorf("diagnosis = %q, want %q", e.Diagnoses[0].ID, tt.wantDiagnosis)
+			}
+		})
+	}
+}
+
+func TestRefreshRotatesAndRejectsReuse(t *testing.T) {
+	rl := startRealm(t, nil, nil)
+	cfg := rl.config()
+	cfg.Login = LoginHeadless
+	first, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	old := first.Token.RefreshToken
+
+	res, err := Refresh(t.Context(), cfg, old)
+	if err != nil {
+		t.Fatalf("Refresh: %v", err)
+	}
+	if res.Refresh == nil || !res.Refresh.Rotated {
+		t.Errorf("refresh = %+v, want a rotated token", res.Refresh)
+	}
+	if res.Token.RefreshToken == old {
+		t.Error("Result.Token keeps the old refresh token")
+	}
+
+	_, err = Refresh(t.Context(), cfg, old)
+	e := flowError(t, err)
+	if e.Step != diagnose.StepRefresh {
+		t.Errorf("failed step = %s, want refresh", e.Step)
+	}
+	if got := firstDiagnosis(e); got != "invalid-refresh-token" {
+		t.Errorf("diagnosis = %q, want invalid-refresh-token", got)
+	}
+}
+
+func TestRefreshRejectsEmptyToken(t *testing.T) {
+	cfg := Config{Env: envs.Local("local", envs.TierTrial, "http://127.0.0.1:1/realms/k-series"), ClientID: "c"}
+	if _, err := Refresh(t.Context(), cfg, ""); !errors.Is(err, ErrInvalidConfig) {
+		t.Errorf("err = %v, want ErrInvalidConfig", err)
+	}
+}
