@@ -13,6 +13,10 @@ import (
 // left out and the report says so.
 const MaxPaste = 10 << 20
 
+// MaxParts is how many parts ReadPasted reads; later parts are left out and
+// the report says so. A transcript a person pastes has a few dozen.
+const MaxParts = 200
+
 // Errors ReadPasted returns for input it cannot read. Each is wrapped with
 // a message naming what was expected; test with errors.Is.
 var (
@@ -71,7 +75,8 @@ type Report struct {
 	Parts []Part `json:"parts"`
 	// Notes say what was left out, such as unrecognised lines.
 	Notes []string `json:"notes,omitempty"`
-	// Truncated is true when the input was longer than MaxPaste.
+	// Truncated is true when the input was longer than MaxPaste or had
+	// more than MaxParts parts.
 	Truncated bool `json:"truncated,omitempty"`
 }
 
@@ -113,6 +118,12 @@ func ReadPasted(input []byte, hint Context) (Report, error) {
 		return Report{}, fmt.Errorf("%w: the input is a HAR file; read it with the HAR reader", ErrHAR)
 	}
 	segments := splitParts(text)
+	if len(segments) > MaxParts {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("the input has %d parts; only the first %d were read",
+			len(segments), MaxParts))
+		rep.Truncated = true
+		segments = segments[:MaxParts]
+	}
 	parts, notes, lastErr := readSegments(segments, hint)
 	rep.Notes = append(rep.Notes, notes...)
 	if len(parts) == 0 {

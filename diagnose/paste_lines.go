@@ -9,13 +9,18 @@ var formLineRE = regexp.MustCompile(`^[A-Za-z_]+=[^\s]*(?:&[A-Za-z_]+=[^\s]*)*$`
 
 // matchJSONLines takes a JSON object that starts at line i, up to the line
 // where its braces balance. An object that never closes runs to the next
-// blank line, so broken JSON stays one part.
+// blank line or the end, so broken JSON stays one part.
 func matchJSONLines(lines []string, i int) int {
 	if !strings.HasPrefix(strings.TrimSpace(lines[i]), "{") {
 		return 0
 	}
 	depth, inString, escaped := 0, false, false
 	for j := i; j < len(lines); j++ {
+		if j > i && strings.TrimSpace(lines[j]) == "" {
+			// JSON strings hold no raw line breaks, so an object still open
+			// at a blank line is broken and ends there.
+			return j - i
+		}
 		for _, c := range lines[j] {
 			switch {
 			case escaped:
@@ -34,11 +39,7 @@ func matchJSONLines(lines []string, i int) int {
 			return j - i + 1
 		}
 	}
-	n := 0
-	for i+n < len(lines) && strings.TrimSpace(lines[i+n]) != "" {
-		n++
-	}
-	return max(n, 1)
+	return len(lines) - i
 }
 
 // matchHTMLLines takes an HTML document or fragment starting at line i.

@@ -23,6 +23,9 @@ type piece struct {
 	check func(ctx Context) []Diagnosis
 }
 
+// maxNotes is how many notes on skipped parts a report keeps.
+const maxNotes = 20
+
 // errNotRecognised marks a segment that no reader takes; it becomes a note,
 // not a failure.
 var errNotRecognised = errors.New("not recognised")
@@ -36,18 +39,30 @@ func readSegments(segs []segment, hint Context) ([]Part, []string, error) {
 	var pieces []piece
 	var notes []string
 	var lastErr error
+	skipped := 0
+	note := func(n string) {
+		if len(notes) < maxNotes {
+			notes = append(notes, n)
+		} else {
+			skipped++
+		}
+	}
 	for _, s := range segs {
 		p, err := readSegment(s, sec)
 		switch {
 		case errors.Is(err, errNotRecognised):
-			notes = append(notes, fmt.Sprintf("lines %s were not recognised and were skipped", lineRange(s)))
+			note(fmt.Sprintf("lines %s were not recognised and were skipped", lineRange(s)))
 		case err != nil:
 			lastErr = fmt.Errorf("lines %s: %w", lineRange(s), err)
-			notes = append(notes, sec.scrub(lastErr.Error()))
+			note(lastErr.Error())
 		default:
 			pieces = append(pieces, p)
 		}
 	}
+	if skipped > 0 {
+		notes = append(notes, fmt.Sprintf("%d more parts were skipped", skipped))
+	}
+	notes = sec.scrubAll(notes)
 	ctx := transcriptContext(hint, pieces)
 	parts := make([]Part, 0, len(pieces))
 	for i, p := range pieces {

@@ -13,10 +13,17 @@ import (
 // secrets, Basic credentials, codes, verifiers, tokens, passwords) so that
 // scrub can replace them in every string of the Report.
 type secrets struct {
+	seen   map[string]bool
 	values []string
+	sorted bool
 }
 
-func newSecrets() *secrets { return &secrets{} }
+func newSecrets() *secrets { return &secrets{seen: map[string]bool{}} }
+
+// maxSecretsPerParam is how many values of one parameter add records. A
+// parameter sent thousands of times is a duplicated parameter, and its
+// values are caught by the parameter pattern in scrub.
+const maxSecretsPerParam = 16
 
 // minSecret is the shortest value scrub replaces. Shorter values would
 // replace ordinary words; they are never copied into evidence either.
@@ -24,15 +31,15 @@ const minSecret = 4
 
 // add records secret values, with their URL-encoded forms.
 func (s *secrets) add(values ...string) {
-	for _, v := range values {
+	for _, v := range values[:min(len(values), maxSecretsPerParam)] {
 		for _, form := range []string{v, strings.TrimSpace(v), url.QueryEscape(v), url.PathEscape(v)} {
-			if len(form) >= minSecret && !slices.Contains(s.values, form) {
+			if len(form) >= minSecret && !s.seen[form] {
+				s.seen[form] = true
 				s.values = append(s.values, form)
+				s.sorted = false
 			}
 		}
 	}
-	// Longer values first, so a value containing another is replaced whole.
-	slices.SortFunc(s.values, func(a, b string) int { return len(b) - len(a) })
 }
 
 // secretParams are the parameter and JSON field names whose values are
@@ -50,6 +57,12 @@ var (
 // scrub replaces every recorded secret and anything shaped like a token,
 // a secret parameter or credentials in text.
 func (s *secrets) scrub(text string) string {
+	if !s.sorted {
+		// Longer values first, so a value containing another is replaced
+		// whole.
+		slices.SortFunc(s.values, func(a, b string) int { return len(b) - len(a) })
+		s.sorted = true
+	}
 	for _, v := range s.values {
 		if strings.Contains(text, v) {
 			text = strings.ReplaceAll(text, v, redact.Marker(v))

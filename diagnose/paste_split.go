@@ -96,11 +96,15 @@ func newSegment(kind segmentKind, lines []string, start, end int) segment {
 	return segment{kind: kind, start: start, end: end, text: strings.Join(lines[start:end], "\n")}
 }
 
+// maxCommentLines is how many "# " comment lines may precede a status
+// line. The bound keeps splitting linear in the input's length.
+const maxCommentLines = 8
+
 // matchHTTPLines takes leading "# " comment lines, a status line, headers,
 // and a body: a JSON object, an HTML document or text up to a blank line.
 func matchHTTPLines(lines []string, i int) int {
 	j := i
-	for j < len(lines) && strings.HasPrefix(lines[j], "# ") {
+	for j < len(lines) && j < i+maxCommentLines && strings.HasPrefix(lines[j], "# ") {
 		j++
 	}
 	if j >= len(lines) || !statusLineRE.MatchString(strings.TrimSpace(lines[j])) {

@@ -235,3 +235,20 @@ func TestReportHidesSecrets(t *testing.T) {
 		t.Errorf("parts = %v, want at least five", rep.Kinds)
 	}
 }
+
+func TestReadPastedCapsParts(t *testing.T) {
+	input := strings.Repeat(`{"error":"invalid_grant","error_description":"Code not valid"}`+"\nnoise\n", MaxParts)
+	rep, err := ReadPasted([]byte(input), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Truncated {
+		t.Error("Truncated = false for more than MaxParts parts")
+	}
+	if len(rep.Parts) > MaxParts {
+		t.Errorf("parts = %d, want at most %d", len(rep.Parts), MaxParts)
+	}
+	if len(rep.Notes) > maxNotes+2 {
+		t.Errorf("notes = %d, want at most %d", len(rep.Notes), maxNotes+2)
+	}
+}
