@@ -111,6 +111,10 @@ type Config struct {
 	// LoginPaste mode. Required in that mode.
 	ReadRedirect func(ctx context.Context) (string, error)
 
+	// Preflight runs diagnose.Preflight's offline checks first and records
+	// them as the preflight step. Its findings go into Result.Diagnoses and
+	// do not stop the flow.
+	Preflight bool
 	// Probe sends the authorization request once without a browser before
 	// the login. Keycloak checks the client, redirect URI, response type,
 	// scope and PKCE parameters before it shows the login page, so their

@@ -99,3 +99,31 @@ func TestRefreshRejectsEmptyToken(t *testing.T) {
 		t.Errorf("err = %v, want ErrInvalidConfig", err)
 	}
 }
+
+func TestRunPreflightFindingsDoNotStop(t *testing.T) {
+	rl := startRealm(t, nil, nil)
+	cfg := rl.config()
+	cfg.Login, cfg.Preflight = LoginHeadless, true
+	cfg.Scopes = []string{"openid", "bogus-api"}
+
+	res, err := Run(t.Context(), cfg)
+	e := flowError(t, err)
+	if len(res.Steps) == 0 || res.Steps[0].Name != diagnose.StepPreflight {
+		t.Fatalf("steps = %v, want preflight first", stepStatuses(res))
+	}
+	if res.Steps[0].Status != StatusFailed {
+		t.Errorf("preflight status = %s, want failed for an unknown scope", res.Steps[0].Status)
+	}
+	if e.Step == diagnose.StepPreflight {
+		t.Error("the flow stopped at preflight, want it to run on to the server")
+	}
+	var preflightIDs []string
+	for _, d := range res.Diagnoses {
+		if d.Step == diagnose.StepPreflight {
+			preflightIDs = append(preflightIDs, d.ID)
+		}
+	}
+	if len(preflightIDs) == 0 {
+		t.Errorf("result diagnoses %+v hold no preflight finding", res.Diagnoses)
+	}
+}

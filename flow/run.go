@@ -15,6 +15,8 @@ import (
 // Run signs in against cfg.Env with the authorization_code flow and PKCE
 // and returns what each step found. The steps, in order:
 //
+//  0. preflight (Config.Preflight): offline checks of the request values;
+//     the flow runs on after its findings.
 //  1. discovery: fetch the realm's metadata; the issuer must match exactly.
 //  2. probe (Config.Probe): send the authorization request without a
 //     browser and stop on an error page or error redirect.
@@ -36,6 +38,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	ctx, r.cancel = context.WithCancel(ctx)
+
+	// 0. preflight
+	if r.cfg.Preflight {
+		r.preflight()
+	}
 
 	// 1. discovery
 	if e := r.discover(ctx); e != nil {

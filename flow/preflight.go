@@ -1,0 +1,38 @@
+package flow
+
+import (
+	"fmt"
+
+	"github.com/kseries-tools/ksauth/diagnose"
+)
+
+// preflight runs the preflight step: diagnose.Preflight's offline checks of
+// the client ID, scopes, redirect URI and secret against the environment.
+// Its findings go into Result.Diagnoses, and the flow runs on even after
+// an error finding, so that the server's answer can confirm it. The step
+// fails when a finding has error severity.
+func (r *runner) preflight() {
+	t := r.timeline.begin(diagnose.StepPreflight)
+	found := diagnose.Preflight(r.cfg.Env, diagnose.PreflightInput{
+		ClientID:      r.cfg.ClientID,
+		ClientSecret:  r.cfg.ClientSecret,
+		RedirectURI:   r.cfg.RedirectURI,
+		Scope:         r.scopeParam(),
+		CheckRequired: true,
+	})
+	r.addDiagnoses(found)
+	errs := 0
+	for _, d := range found {
+		if d.Failed() {
+			errs++
+		}
+	}
+	switch {
+	case errs > 0:
+		t.fail(fmt.Sprintf("%d of %d findings are errors; the flow runs on so the server's answer can confirm them", errs, len(found)))
+	case len(found) > 0:
+		t.ok("%d warnings", len(found))
+	default:
+		t.ok("no findings")
+	}
+}
