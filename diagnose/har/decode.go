@@ -3,6 +3,7 @@ package har
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -28,6 +29,66 @@ type readRequest struct {
 	HTTPVersion string        `json:"httpVersion"`
 	Headers     []NameValue   `json:"headers"`
 	PostData    *readPostData `json:"postData"`
+
+	// filter is shared with the response's content, which is decoded
+	// after the request in the files browsers write.
+	filter *bodyFilter
+	// problem describes a request field of the wrong type.
+	problem string
+}
+
+// bodyFilter tells the response body's decoder whether the entry's
+// request is part of a sign-in. A response body of any other entry is
+// skipped without being unquoted, which halves the time Read spends on
+// the large scripts and images of a page load.
+type bodyFilter struct {
+	// decided is true once the request has been decoded.
+	decided bool
+	signIn  bool
+	// skipped is true when a body was skipped.
+	skipped bool
+}
+
+// newReadEntry returns a readEntry whose request and response share one
+// bodyFilter.
+func newReadEntry() readEntry {
+	filter := &bodyFilter{}
+	r := readEntry{Timings: NoTimings()}
+	r.Request.filter = filter
+	r.Response.Content.Text.filter = filter
+	return r
+}
+
+// UnmarshalJSON decodes the request and decides whether the response
+// body is needed.
+func (r *readRequest) UnmarshalJSON(b []byte) error {
+	type plain readRequest
+	err := json.Unmarshal(b, (*plain)(r))
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typeErr):
+		// Returning the error would stop the decoder before the
+		// response, so it is kept for Info.Unread instead.
+		typeErr.Field = "request." + typeErr.Field
+		r.problem = describeTypeError(typeErr)
+	case err != nil:
+		return err
+	}
+	if r.filter == nil {
+		return nil
+	}
+	e := Entry{Method: r.Method, URL: r.URL, RequestHeader: toHeader(r.Headers)}
+	if pd := r.PostData; pd != nil {
+		e.RequestBody = []byte(pd.Text.text)
+		if len(e.RequestBody) == 0 && len(pd.Params) > 0 {
+			e.RequestBody = encodeParams(pd.Params)
+		}
+		if e.RequestHeader.Get("Content-Type") == "" {
+			e.RequestHeader.Set("Content-Type", pd.MimeType)
+		}
+	}
+	r.filter.decided, r.filter.signIn = true, IsSignIn(e)
+	return nil
 }
 
 type readPostData struct {
@@ -62,12 +123,18 @@ const maxText = MaxBody/3*4 + 4
 type cappedText struct {
 	text      string
 	truncated bool
+	// filter, when set, skips the body of an entry outside a sign-in.
+	filter *bodyFilter
 }
 
 // UnmarshalJSON decodes the start of the string. raw is the decoder's own
 // buffer, so a long body is never copied whole.
 func (c *cappedText) UnmarshalJSON(raw []byte) error {
 	if len(raw) < 2 || raw[0] != '"' {
+		return nil
+	}
+	if f := c.filter; f != nil && f.decided && !f.signIn {
+		f.skipped = true
 		return nil
 	}
 	if len(raw) <= maxText+2 {
@@ -121,6 +188,9 @@ func (r readEntry) entry(i int) (Entry, []string) {
 		Error:          r.Response.Error,
 	}
 	parseComment(r.Comment, &e)
+	if r.Request.problem != "" {
+		problems = append(problems, r.Request.problem)
+	}
 	start, err := parseTime(r.StartedDateTime)
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("startedDateTime %q is not an ISO 8601 time", r.StartedDateTime))

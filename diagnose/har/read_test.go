@@ -126,6 +126,21 @@ func TestReadNotesWrongTypes(t *testing.T) {
 	}
 }
 
+func TestReadKeepsResponseAfterBadRequestField(t *testing.T) {
+	entry := `{"startedDateTime":"2026-12-04T10:00:00Z","request":{"method":"POST","url":"` + tokenURL + `","headers":"none"},
+		"response":{"status":400,"content":{"mimeType":"application/json","text":"{\"error\":\"invalid_grant\"}"}}}`
+	got, info, err := readAll(t, harOf(entry))
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	if got[0].Status != 400 || string(got[0].ResponseBody) != `{"error":"invalid_grant"}` {
+		t.Errorf("status %d body %q, want 400 and the error body", got[0].Status, got[0].ResponseBody)
+	}
+	if len(info.Unread) != 1 || !strings.Contains(info.Unread[0], "request.headers") {
+		t.Errorf("Unread = %q, want request.headers named", info.Unread)
+	}
+}
+
 func TestReadTruncatedKeepsEarlierEntries(t *testing.T) {
 	entry := `{"startedDateTime":"2026-12-04T10:00:00Z","request":{"method":"GET","url":"` + tokenURL + `"},"response":{"status":200}}`
 	full := harOf(entry, entry, entry)

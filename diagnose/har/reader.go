@@ -68,7 +68,7 @@ func (w *walker) decodeLogField(key string, v any) error {
 
 // readEntry decodes entry i and passes it to fn.
 func (w *walker) readEntry(i int, fn func(Entry) error) error {
-	raw := readEntry{Timings: NoTimings()}
+	raw := newReadEntry()
 	err := w.dec.Decode(&raw)
 	if !usableEntry(err) {
 		return err
@@ -78,7 +78,7 @@ func (w *walker) readEntry(i int, fn func(Entry) error) error {
 		w.info.Unread = append(w.info.Unread, fmt.Sprintf("entry %d: %s", i+1, p))
 	}
 	if !IsSignIn(e) {
-		e.BodiesDropped = len(e.RequestBody) > 0 || len(e.ResponseBody) > 0
+		e.BodiesDropped = len(e.RequestBody) > 0 || len(e.ResponseBody) > 0 || raw.Request.filter.skipped
 		e.RequestBody, e.ResponseBody = nil, nil
 		e.RequestBodyTruncated, e.ResponseBodyTruncated = false, false
 	}
