@@ -45,6 +45,7 @@ func (rl *Realm) passwordGrant(w http.ResponseWriter, r *http.Request, c *client
 	if !ok {
 		return
 	}
+
 	username, ok := first(form, "username")
 	if !ok {
 		fail(http.StatusBadRequest, "invalid_request", descMissingUsername, "user_not_found")
@@ -67,6 +68,7 @@ func (rl *Realm) passwordGrant(w http.ResponseWriter, r *http.Request, c *client
 		fail(http.StatusBadRequest, "invalid_grant", descNotFullySetUp, "resolve_required_actions")
 		return
 	}
+
 	now := rl.now()
 	session := rl.directSession(u, c, scope, now)
 	if hasScope(scope, scopeOfflineAccess) {

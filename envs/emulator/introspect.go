@@ -49,6 +49,7 @@ func (rl *Realm) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, oauthError{Error: "invalid_request", Description: descTokenNotProvided})
 		return
 	}
+
 	w.Header().Set("Cache-Control", "no-cache")
 	out := map[string]any{"active": false}
 	now := rl.now()
@@ -107,6 +108,7 @@ func (rl *Realm) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		ev.reason = description
 		writeJSON(w, status, oauthError{Error: code, Description: description})
 	}
+
 	if hasDuplicates(form) {
 		fail(http.StatusBadRequest, "invalid_request", "duplicated parameter", "invalid_request")
 		return
@@ -131,6 +133,7 @@ func (rl *Realm) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, "invalid_request", "Unmatching clients", "invalid_request")
 		return
 	}
+
 	if !rl.revokeToken(tc) {
 		fail(http.StatusOK, "invalid_token", "Invalid token", "user_session_not_found")
 		return

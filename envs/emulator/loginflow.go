@@ -52,6 +52,7 @@ func (rl *Realm) startLogin(w http.ResponseWriter, r *http.Request, c *client, r
 	case req.hasPrompt("create"):
 		rl.setAuthSessionCookies(w, tab.root.id, "")
 		ev.fail(eventLoginError, "registration_disabled")
+		w.Header().Set("Cache-Control", noStorePage) // as recorded: the auth session exists now
 		rl.errorPage(w, r, http.StatusBadRequest, msgRegistrationBlocked, c)
 	default:
 		rl.setAuthSessionCookies(w, tab.root.id, restart)
