@@ -1,0 +1,187 @@
+package demo
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kseries-tools/ksauth/diagnose"
+	"github.com/kseries-tools/ksauth/envs"
+	"github.com/kseries-tools/ksauth/envs/emulator"
+	"github.com/kseries-tools/ksauth/flow"
+)
+
+// httpTimeout bounds each request the demo sends. Every request goes to
+// loopback, so it only guards against a stuck server.
+const httpTimeout = 30 * time.Second
+
+// Environment names of the emulator's realms. diagnose resolves the tier
+// of a request from these names, so they are the built-in local names.
+const (
+	envTrial      = "local"
+	envProduction = "local-production"
+)
+
+// seed holds the seeded clients and users the demo signs in with, read
+// from emulator.DefaultConfig so that the demo follows the seed.
+type seed struct {
+	// client is the trial demo client: confidential, standard flow only.
+	client emulator.ClientConfig
+	// consentClient is the trial client that requires consent.
+	consentClient emulator.ClientConfig
+	// pkceClient is the trial client that requires PKCE with S256.
+	pkceClient emulator.ClientConfig
+	// productionClient is the production realm's demo client.
+	productionClient emulator.ClientConfig
+	// user and productionUser are the "demo" users of the two realms,
+	// with different passwords.
+	user, productionUser emulator.UserConfig
+	// codeLifespan is the trial realm's authorization code lifetime.
+	codeLifespan time.Duration
+}
+
+// Prefixes of the seeded client IDs the demo uses.
+const (
+	seedClientPrefix           = "devp-v2-demo-ksauth-"
+	seedConsentClientPrefix    = "devp-v2-demo-consent-"
+	seedPKCEClientPrefix       = "devp-v2-demo-pkce-"
+	seedProductionClientPrefix = "devp-v2-ksauth-"
+	seedUsername               = "demo"
+)
+
+// readSeed finds the demo's clients and users in cfg.
+func readSeed(cfg emulator.Config) (seed, error) {
+	var s seed
+	var missing []string
+	find := func(realm emulator.RealmConfig, prefix string, dst *emulator.ClientConfig) {
+		for _, c := range realm.Clients {
+			if strings.HasPrefix(c.ClientID, prefix) {
+				*dst = c
+				return
+			}
+		}
+		missing = append(missing, "client "+prefix+"…")
+	}
+	find(cfg.Trial, seedClientPrefix, &s.client)
+	find(cfg.Trial, seedConsentClientPrefix, &s.consentClient)
+	find(cfg.Trial, seedPKCEClientPrefix, &s.pkceClient)
+	find(cfg.Production, seedProductionClientPrefix, &s.productionClient)
+	var ok bool
+	if s.user, ok = cfg.Trial.User(seedUsername); !ok {
+		missing = append(missing, "trial user "+seedUsername)
+	}
+	if s.productionUser, ok = cfg.Production.User(seedUsername); !ok {
+		missing = append(missing, "production user "+seedUsername)
+	}
+	if len(missing) > 0 {
+		return seed{}, fmt.Errorf("emulator seed is missing %s", strings.Join(missing, ", "))
+	}
+	s.codeLifespan = time.Duration(cfg.Trial.AccessCodeLifespan) * time.Second
+	return s, nil
+}
+
+// lab is one running emulator with the environments, seed and HTTP client
+// a demo run uses. Each scenario gets its own lab, so no state carries
+// over between scenarios.
+type lab struct {
+	server     *emulator.Server
+	clock      *emulator.ManualClock
+	trial      envs.Env
+	production envs.Env
+	seed       seed
+	opts       Options
+	// client sends the requests the demo makes itself: the headless
+	// browser's and the hand-made token requests. It records each
+	// exchange with the step from the request's context.
+	client *http.Client
+
+	mu        sync.Mutex
+	exchanges []flow.Exchange
+}
+
+// startLab starts the emulator with its seeded config on two free loopback
+// ports. With a clock, the emulator reads time from it.
+func startLab(opts Options, clock *emulator.ManualClock) (*lab, error) {
+	if opts.Narration == nil {
+		opts.Narration = io.Discard
+	}
+	cfg := emulator.DefaultConfig()
+	s, err := readSeed(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var emuOpts []emulator.Option
+	if clock != nil {
+		emuOpts = append(emuOpts, emulator.WithClock(clock))
+	}
+	server, err := emulator.New(cfg, emuOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("could not create the emulator: %w", err)
+	}
+	if err := server.Start("127.0.0.1:0", "127.0.0.1:0"); err != nil {
+		return nil, fmt.Errorf("could not start the emulator: %w", err)
+	}
+	l := &lab{
+		server:     server,
+		clock:      clock,
+		trial:      envs.Local(envTrial, envs.TierTrial, server.TrialIssuer()),
+		production: envs.Local(envProduction, envs.TierProduction, server.ProductionIssuer()),
+		seed:       s,
+		opts:       opts,
+	}
+	l.trial.CodeLifespan = s.codeLifespan
+	l.client = &http.Client{Timeout: httpTimeout, Transport: &recorder{base: newTransport(), lab: l}}
+	fmt.Fprintf(opts.Narration, "Emulator running: trial realm %s, production realm %s\n",
+		server.TrialIssuer(), server.ProductionIssuer())
+	return l, nil
+}
+
+// close stops the emulator and drops idle connections.
+func (l *lab) close() {
+	l.server.Close()
+	l.client.CloseIdleConnections()
+}
+
+// record keeps an exchange and passes it to the caller's hook.
+// flow calls it one exchange at a time; the demo's own requests may call
+// it concurrently, hence the mutex.
+func (l *lab) record(ex flow.Exchange) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.exchanges = append(l.exchanges, ex)
+	if l.opts.OnExchange != nil {
+		l.opts.OnExchange(ex)
+	}
+}
+
+// lastExchange returns the last recorded exchange of step that the flow or
+// the demo sent itself, skipping warm-up requests, and false when there is
+// none.
+func (l *lab) lastExchange(step diagnose.Step) (flow.Exchange, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i := len(l.exchanges) - 1; i >= 0; i-- {
+		ex := l.exchanges[i]
+		if ex.Step == step && !ex.Observed && ex.Note != "warm-up" {
+			return ex, true
+		}
+	}
+	return flow.Exchange{}, false
+}
+
+// newTransport returns a transport for loopback requests: no proxy, short
+// dial timeout, kept-alive connections.
+func newTransport() *http.Transport {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	return &http.Transport{
+		Proxy:                 nil,
+		DialContext:           dialer.DialContext,
+		ResponseHeaderTimeout: httpTimeout,
+		MaxIdleConnsPerHost:   4,
+		IdleConnTimeout:       30 * time.Second,
+	}
+}
