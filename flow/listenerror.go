@@ -38,9 +38,9 @@ func describeListenError(err error, addr, redirectHostPort string) string {
 
 // portOwner names the process listening on a TCP port, such as
 // "process 4242 (python3)", from /proc/net/tcp, /proc/net/tcp6 and the
-// socket links in /proc/*/fd. It returns "" where /proc is missing (every
-// OS but Linux) or the holder's file descriptors cannot be read, as for
-// another user's process without root.
+// socket links in /proc/*/fd. It returns "" where /proc/net/tcp is missing
+// (every OS but Linux) or the holder's file descriptors cannot be read, as
+// for another user's process without root.
 func portOwner(port string) string {
 	n, err := strconv.ParseUint(port, 10, 16)
 	if err != nil || n == 0 {
