@@ -101,6 +101,7 @@ func writeLargeHAR(b *testing.B, path string, n int) int64 {
 	if err := json.Unmarshal(src, &signIn); err != nil {
 		b.Fatal(err)
 	}
+
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
@@ -108,6 +109,7 @@ func writeLargeHAR(b *testing.B, path string, n int) int64 {
 	w := bufio.NewWriterSize(f, 1<<20)
 	script := strings.Repeat("function f(a){return a*2+1}// padding for a bundled script\n", 100<<10/58)
 	image := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("\x89PNG\r\n\x1a\n\x00\x01\x02\xff", 75<<10/12)))
+
 	fmt.Fprint(w, `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"pages":[],"entries":[`)
 	for i := range n {
 		if i > 0 {
@@ -133,6 +135,7 @@ func writeLargeHAR(b *testing.B, path string, n int) int64 {
 			start.Format(time.RFC3339Nano), i, content)
 	}
 	w.WriteString("]}}\n")
+
 	if err := w.Flush(); err != nil {
 		b.Fatal(err)
 	}

@@ -20,8 +20,8 @@ const (
 )
 
 // Keycloak's path markers. The realm URL, which is the issuer, is the part
-// of the path before them (Keycloak 26 layout; older releases add /auth in
-// front of /realms, which this still finds).
+// of the path before them in Keycloak 26. Releases before 17 add /auth in
+// front of /realms, and the markers still find the realm there.
 const (
 	oidcPath      = "/protocol/openid-connect/"
 	loginPath     = "/login-actions/"
@@ -65,10 +65,10 @@ func classify(e Entry) (kind, string) {
 	return kindOther, ""
 }
 
-// IsSignIn reports whether an entry may be part of an OAuth sign-in: a
-// request to a Keycloak realm's OpenID Connect, login or discovery
-// endpoints, a token request to any host, or a request carrying a code or
-// error parameter, which may be the redirect to the client.
+// IsSignIn reports whether an entry may be part of an OAuth sign-in. That
+// is a request to a Keycloak realm's OpenID Connect, login or discovery
+// endpoints, or a token request to any host. A request carrying a code or
+// error parameter counts too, because it may be the redirect to the client.
 func IsSignIn(e Entry) bool {
 	k, issuer := classify(e)
 	return k != kindOther || issuer != ""

@@ -59,7 +59,7 @@ type Entry struct {
 	// Step is the flow step the exchange belonged to, if the writer knew
 	// it. Observed is true for a request the browser sent and the flow
 	// runner only saw, such as the authorization request opened in the
-	// browser, whose response is then missing. Note says what the
+	// browser, whose response is then missing. Note describes what the
 	// exchange was for, such as "warm-up". The Recorder writes the three
 	// in the entry's comment, and Read restores them from a comment the
 	// Recorder wrote.
@@ -129,7 +129,7 @@ func (t Timings) untilResponse() (float64, bool) {
 	return t.Total() - max(t.Receive, 0), true
 }
 
-// Info is what Read found in a HAR file besides the entries.
+// Info describes a HAR file apart from its entries.
 type Info struct {
 	// Version is log.version, such as "1.2".
 	Version string `json:"version,omitempty"`

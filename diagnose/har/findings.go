@@ -55,10 +55,10 @@ func (f *flow) tokenFindings(s *Step, e Entry, form url.Values, ctx *diagnose.Co
 	return out
 }
 
-// codeFindings checks an authorization_code request: how old the code was
-// (RFC 6749 §4.1.2: codes are short-lived and single-use), whether it was
-// sent before, and whether the token request went to the host and with
-// the redirect URI of the authorization request.
+// codeFindings checks an authorization_code request. RFC 6749 §4.1.2
+// makes codes short-lived and single-use, so it checks the code's age and
+// whether it was sent before. It also compares the host and redirect URI
+// with those of the authorization request.
 func (f *flow) codeFindings(s *Step, e Entry, form url.Values, ctx *diagnose.Context) []finding {
 	var out []finding
 	code := form.Get("code")
@@ -72,17 +72,20 @@ func (f *flow) codeFindings(s *Step, e Entry, form url.Values, ctx *diagnose.Con
 	default:
 		out = append(out, f.codeAge(s, e, issue, ctx)...)
 	}
+
 	if prev, sent := f.codeSent[code]; code != "" && sent {
 		ctx.CodeReused = true
 		out = append(out, finding{id: diagnose.IDInvalidCodeGrant,
 			evidence: []string{fmt.Sprintf("the same code was sent in entry %d", f.steps[prev].Entry)},
 			cause:    "the code was already exchanged once: codes are single-use"})
 	}
+
 	a := f.authFor(code)
 	if a == nil {
 		return out
 	}
 	out = append(out, hostFindings(a, e)...)
+
 	tokenURI := form.Get("redirect_uri")
 	if a.redirectURI != "" && tokenURI != a.redirectURI {
 		ev := []string{"authorization request redirect_uri: " + a.redirectURI,
@@ -197,8 +200,8 @@ func (f *flow) refreshFindings(e Entry, form url.Values, ctx *diagnose.Context) 
 
 // apply adds the findings to the step's diagnoses. A finding whose ID the
 // step already has adds its evidence there. On a failed step a finding is
-// an error and replaces an "unknown" diagnosis; on a successful one it is
-// a warning, because the server accepted the request anyway.
+// an error and replaces an "unknown" diagnosis. On a successful step it
+// is a warning, because the server accepted the request anyway.
 func (s *Step) apply(findings []finding) {
 	for _, fd := range findings {
 		if i := slices.IndexFunc(s.Diagnoses, func(d diagnose.Diagnosis) bool { return d.ID == fd.id }); i >= 0 {

@@ -16,7 +16,7 @@ import (
 // have their bodies dropped.
 //
 // Read returns an error that wraps ErrNotHAR when the input is not a HAR
-// file, and a *ReadError when the file ends early or breaks part way; the
+// file, and a *ReadError when the file ends early or breaks part way. The
 // entries before that point have been passed to fn. A field of the wrong
 // type is listed in Info.Unread and the rest of its entry is still passed
 // to fn. An error from fn stops the read and is returned unchanged.

@@ -18,8 +18,8 @@ var ErrNoSignIn = errors.New("no OAuth sign-in requests in the HAR")
 // token requests cannot exhaust memory.
 const MaxSignInEntries = 10000
 
-// Report is what Diagnose found in a HAR file: each OAuth step in time
-// order with its diagnoses, and what could not be read.
+// Report is the result of Diagnose: each OAuth step of a HAR file in time
+// order with its diagnoses, and the parts that could not be read.
 type Report struct {
 	// OK is true when no step failed.
 	OK bool `json:"ok"`
@@ -33,7 +33,7 @@ type Report struct {
 	// authorization request with no callback after it.
 	Notes []string `json:"notes,omitempty"`
 	// Partial is true when reading stopped before the end of the file, and
-	// Stopped then says where and why. The steps are those of the entries
+	// Stopped then gives where and why. The steps are those of the entries
 	// read before that point.
 	Partial bool   `json:"partial,omitempty"`
 	Stopped string `json:"stopped,omitempty"`
@@ -64,10 +64,10 @@ func (r Report) CodeAgeMS() (float64, bool) {
 //     with bodies cut at MaxBody;
 //  2. the entries are sorted by startedDateTime, since browsers write
 //     them in completion order and tools merge files;
-//  3. each entry becomes a Step, and each failed step is explained with
-//     diagnose.Match and the checks only a HAR allows: the code's age
-//     and reuse, the host and redirect URI of the token request, and
-//     where the client secret was sent.
+//  3. each entry becomes a Step, and diagnose.Match explains each failed
+//     step. Checks that only a HAR allows add to it: the code's age and
+//     reuse, the token request's host and redirect URI, and where the
+//     client secret was sent.
 //
 // A truncated or broken file yields a Report with Partial set and the
 // steps read before the break, and a nil error. Diagnose returns an error

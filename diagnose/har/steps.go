@@ -19,7 +19,7 @@ type Step struct {
 	Name diagnose.Step `json:"name"`
 	// Status is StatusOK or StatusFailed.
 	Status string `json:"status"`
-	// Action says what the request was, such as "authorization request" or
+	// Action describes the request, such as "authorization request" or
 	// "token request (authorization_code)".
 	Action string `json:"action"`
 	// Entry is the entry's position in log.entries, counting from 1.
@@ -42,7 +42,7 @@ type Step struct {
 	// its diagnoses.
 	Notes     []string             `json:"notes,omitempty"`
 	Diagnoses []diagnose.Diagnosis `json:"diagnoses,omitempty"`
-	// Evidence is what a failed step handed to diagnose.Match.
+	// Evidence is the input a failed step passed to diagnose.Match.
 	Evidence *diagnose.Evidence `json:"-"`
 }
 
@@ -67,7 +67,7 @@ type flow struct {
 	username       string
 }
 
-// authRequest is what an authorization request asked for.
+// authRequest is the parameters and target of an authorization request.
 type authRequest struct {
 	step                                        int
 	clientID, redirectURI, scope, state, issuer string
@@ -75,8 +75,8 @@ type authRequest struct {
 	pkce                                        bool
 }
 
-// codeIssue is where a code or refresh token was issued: the step and
-// when its response arrived. atCallback is true when the HAR shows the
+// codeIssue is the origin of a code or refresh token: the step that
+// issued it and the time its response arrived. atCallback is true when the HAR shows the
 // code only at the callback, later than it was issued.
 type codeIssue struct {
 	step       int

@@ -13,8 +13,8 @@ const (
 	grantRefreshToken      = "refresh_token"
 )
 
-// tokenAuth is how a token request authenticated the client, read from the
-// raw entry before redaction.
+// tokenAuth is the client authentication of a token request, read from
+// the raw entry before redaction.
 type tokenAuth struct {
 	method, basicUser, basicProblem string
 }

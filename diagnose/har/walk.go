@@ -147,8 +147,8 @@ func (w *walker) key() (string, error) {
 	return key, nil
 }
 
-// fail turns a JSON or I/O error into a ReadError that says where reading
-// stopped. Other errors, such as those of a caller's callback, pass through.
+// fail turns a JSON or I/O error into a ReadError that records where
+// reading stopped. Other errors, such as those of a caller's callback, pass through.
 func (w *walker) fail(err error, where string) error {
 	var syntax *json.SyntaxError
 	var readErr *ReadError
