@@ -1,12 +1,17 @@
 package har
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kseries-tools/ksauth/diagnose"
 )
@@ -216,5 +221,68 @@ func TestDiagnoseRejectsNonHAR(t *testing.T) {
 				t.Errorf("error = %v, want ErrNotHAR", err)
 			}
 		})
+	}
+}
+
+func TestDiagnoseOldRefreshToken(t *testing.T) {
+	const issuer = "https://auth.lsk-trial.app/realms/k-series"
+	start := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	refresh := func(at time.Duration, sent, issued string, status int) Entry {
+		e := Entry{Start: start.Add(at), Method: "POST", URL: issuer + "/protocol/openid-connect/token",
+			RequestHeader: http.Header{"Content-Type": {"application/x-www-form-urlencoded"},
+				"Authorization": {"Basic ZGV2cC12Mi1kZW1vLXg6c2VjcmV0"}},
+			RequestBody: []byte(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {sent}}.Encode()),
+			Status:      status, ResponseHeader: http.Header{"Content-Type": {"application/json"}},
+			ResponseBody: []byte(`{"error":"invalid_grant","error_description":"Stale token"}`)}
+		if status == 200 {
+			e.ResponseBody = []byte(`{"access_token":"a","refresh_token":"` + issued + `","token_type":"Bearer"}`)
+		}
+		return e
+	}
+	first := refresh(0, "rt-0", "rt-1", 200)
+	first.RequestBody = []byte("grant_type=password&username=demo&password=pw")
+	rec := NewRecorder("ksauth", "test")
+	for _, e := range []Entry{first, refresh(time.Minute, "rt-1", "rt-2", 200), refresh(2*time.Minute, "rt-1", "", 400)} {
+		rec.AddEntry(e)
+	}
+	var buf bytes.Buffer
+	if _, err := rec.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Diagnose(&buf)
+	if err != nil {
+		t.Fatalf("Diagnose: %v", err)
+	}
+	if got := stepNames(rep); !slices.Equal(got, []string{"token/ok", "refresh/ok", "refresh/failed"}) {
+		t.Fatalf("steps = %v, want token, refresh, failed refresh", got)
+	}
+	d := firstDiagnosis(rep.Steps[2])
+	if d.ID != diagnose.IDInvalidRefreshToken {
+		t.Errorf("diagnosis = %s, want invalid-refresh-token", d.ID)
+	}
+	for _, want := range []string{"the same refresh token was sent in entry 2", "a newer refresh token was issued in entry 2"} {
+		if !containsText(d.Evidence, want) {
+			t.Errorf("evidence %q lacks %q", d.Evidence, want)
+		}
+	}
+}
+
+func TestDiagnoseReportHasNoSecrets(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "no-oauth.har") {
+			continue
+		}
+		rep := diagnoseFile(t, filepath.Base(name))
+		data, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		// The values testdata uses for secrets, codes, tokens and cookies.
+		assertNoSecrets(t, data, "s3cr3t-Client-Value-9f8e7d", "Secr3t-Pass", "7d0c2a1e-5b6f-4c3d",
+			"11112222-3333-4444", "dBjftJeZ4CVP", "c2lnbmF0dXJlLWFjY2Vzcw", "cmVmcmVzaC1vbmU", "c2Vzc2lvbi1jb29raWU")
 	}
 }

@@ -188,14 +188,21 @@ func (f *flow) refreshFindings(e Entry, form url.Values, ctx *diagnose.Context) 
 	if issue, ok := f.refreshIssued[rt]; ok && !issue.at.IsZero() && !e.Start.IsZero() {
 		ctx.RefreshTokenAge = e.Start.Sub(issue.at)
 	}
-	prev, sent := f.refreshSent[rt]
-	if !sent {
-		return nil
+	var out []finding
+	if prev, sent := f.refreshSent[rt]; sent {
+		ctx.RefreshReused = true
+		out = append(out, finding{id: diagnose.IDInvalidRefreshToken,
+			evidence: []string{fmt.Sprintf("the same refresh token was sent in entry %d", f.steps[prev].Entry)},
+			cause:    "the token was already used and the server rotates refresh tokens"})
 	}
-	ctx.RefreshReused = true
-	return []finding{{id: diagnose.IDInvalidRefreshToken,
-		evidence: []string{fmt.Sprintf("the same refresh token was sent in entry %d", f.steps[prev].Entry)},
-		cause:    "the token was already used and the server rotates refresh tokens"}}
+	if _, issued := f.refreshIssued[rt]; issued && f.latestRefresh != "" && rt != f.latestRefresh {
+		newer := f.refreshIssued[f.latestRefresh]
+		out = append(out, finding{id: diagnose.IDInvalidRefreshToken,
+			evidence: []string{fmt.Sprintf("a newer refresh token was issued in entry %d; this one is an earlier token",
+				f.steps[newer.step].Entry)},
+			cause: "the client kept an old refresh token instead of the one the last response returned"})
+	}
+	return out
 }
 
 // apply adds the findings to the step's diagnoses. A finding whose ID the

@@ -14,9 +14,10 @@ import (
 var ErrNoSignIn = errors.New("no OAuth sign-in requests in the HAR")
 
 // MaxSignInEntries is how many sign-in entries Diagnose keeps. Later ones
-// are listed in Report.Unread and not diagnosed, so that a HAR of endless
-// token requests cannot exhaust memory.
-const MaxSignInEntries = 10000
+// are counted in Info.Unread and not diagnosed, so that a HAR of endless
+// token requests cannot exhaust memory. With both bodies capped at
+// MaxBody, the kept entries take at most about 256 MiB.
+const MaxSignInEntries = 2000
 
 // Report is the result of Diagnose: each OAuth step of a HAR file in time
 // order with its diagnoses, and the parts that could not be read.
