@@ -253,3 +253,21 @@ func selfSignedTLS(t *testing.T) *tls.Config {
 	}
 	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
 }
+
+func TestCallbackServerIPv6Loopback(t *testing.T) {
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	}
+	ln.Close()
+	srv, _, handled, _ := testCallback(t, Config{RedirectURI: "http://[::1]:0/callback"})
+	if h, _, _ := net.SplitHostPort(srv.addr); h != "::1" {
+		t.Errorf("bound %s, want ::1", h)
+	}
+	if status, _ := get(t, srv, srv.redirect.Host, "/callback?code=c&state=s"); status != http.StatusOK {
+		t.Errorf("status %d, want 200", status)
+	}
+	if len(*handled) != 1 {
+		t.Errorf("handler ran %d times, want 1", len(*handled))
+	}
+}

@@ -2,7 +2,10 @@ package flow
 
 import (
 	"errors"
+	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/kseries-tools/ksauth/diagnose"
 	"github.com/kseries-tools/ksauth/envs"
@@ -125,5 +128,30 @@ func TestRunPreflightFindingsDoNotStop(t *testing.T) {
 	}
 	if len(preflightIDs) == 0 {
 		t.Errorf("result diagnoses %+v hold no preflight finding", res.Diagnoses)
+	}
+}
+
+func TestRunNoBrowserPrintsSSHForward(t *testing.T) {
+	t.Setenv("SSH_CONNECTION", "203.0.113.7 51234 198.51.100.20 22")
+	rl := startRealm(t, nil, nil)
+	cfg := rl.config()
+	cfg.NoBrowser = true
+	cfg.CallbackTimeout = 50 * time.Millisecond
+	var narration lockedBuffer
+	cfg.Narration = &narration
+
+	res, err := Run(t.Context(), cfg)
+	flowError(t, err)
+	redirect, _ := url.Parse(res.RedirectURI)
+	port := redirect.Port()
+	out := narration.String()
+	if want := "ssh -L " + port + ":127.0.0.1:" + port + " 198.51.100.20"; !strings.Contains(out, want) {
+		t.Errorf("narration lacks %q:\n%s", want, out)
+	}
+	if strings.Contains(out, "Opening") {
+		t.Errorf("narration says a browser was opened in no-browser mode:\n%s", out)
+	}
+	if !strings.Contains(out, res.AuthURL) {
+		t.Error("narration lacks the authorization URL")
 	}
 }
