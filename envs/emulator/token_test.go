@@ -279,3 +279,27 @@ func TestTokenRequestShape(t *testing.T) {
 		}
 	})
 }
+
+func TestBasicAuthDecodesFormEncoding(t *testing.T) {
+	cfg := DefaultConfig()
+	special := SeedClient{ClientID: seed.TrialDirectGrantClient.ClientID, Secret: "s+cret:w/th=chars"}
+	for i := range cfg.Trial.Clients {
+		if cfg.Trial.Clients[i].ClientID == special.ClientID {
+			cfg.Trial.Clients[i].Secret = special.Secret
+		}
+	}
+	e := startEmulator(t, &cfg)
+	form := func() url.Values {
+		return url.Values{"grant_type": {"password"}, "username": {seed.TrialUser.Username}, "password": {seed.TrialUser.Password}}
+	}
+	if resp := tokenRequest(t, e.trial(), special, true, form()); resp.status != http.StatusOK {
+		t.Errorf("form-encoded Basic credentials: status %d, body %s", resp.status, resp.body)
+	}
+	req, err := http.NewRequest(http.MethodPost, e.trial()+"/protocol/openid-connect/token", strings.NewReader(form().Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(special.ClientID, special.Secret) // "+" not encoded, so it decodes to a space
+	wantOAuthError(t, newBrowser(t).do(req), http.StatusUnauthorized, "unauthorized_client", descInvalidClient)
+}
