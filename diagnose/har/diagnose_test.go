@@ -286,3 +286,65 @@ func TestDiagnoseReportHasNoSecrets(t *testing.T) {
 			"11112222-3333-4444", "dBjftJeZ4CVP", "c2lnbmF0dXJlLWFjY2Vzcw", "cmVmcmVzaC1vbmU", "c2Vzc2lvbi1jb29raWU")
 	}
 }
+
+// harFromEntries writes entries with a Recorder and diagnoses the result.
+func harFromEntries(t *testing.T, entries ...Entry) Report {
+	t.Helper()
+	rec := NewRecorder("ksauth", "test")
+	for _, e := range entries {
+		rec.AddEntry(e)
+	}
+	var buf bytes.Buffer
+	if _, err := rec.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Diagnose(&buf)
+	if err != nil {
+		t.Fatalf("Diagnose: %v", err)
+	}
+	return rep
+}
+
+func codeToken(at time.Time, tokenURL string, status int) Entry {
+	body := []byte(`{"access_token":"a","token_type":"Bearer"}`)
+	if status != 200 {
+		body = []byte(`{"error":"invalid_grant","error_description":"Code not valid"}`)
+	}
+	return Entry{Start: at, Method: "POST", URL: tokenURL,
+		RequestHeader: http.Header{"Content-Type": {"application/x-www-form-urlencoded"},
+			"Authorization": {"Basic ZGV2cC12Mi1kZW1vLXg6c2VjcmV0"}},
+		RequestBody: []byte(url.Values{"grant_type": {"authorization_code"}, "code": {"c-1"},
+			"redirect_uri": {"http://127.0.0.1/callback"}}.Encode()),
+		Status: status, ResponseHeader: http.Header{"Content-Type": {"application/json"}}, ResponseBody: body}
+}
+
+func TestDiagnoseTokenHostDiffers(t *testing.T) {
+	start := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	auth := Entry{Start: start, Method: "GET",
+		URL:    "https://sso-a.example.test/realms/k-series/protocol/openid-connect/auth?response_type=code&client_id=devp-v2-demo-x&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcallback&state=s",
+		Status: 302, ResponseHeader: http.Header{"Location": {"http://127.0.0.1/callback?state=s&code=c-1"}}}
+	rep := harFromEntries(t, auth,
+		codeToken(start.Add(time.Second), "https://sso-b.example.test/realms/k-series/protocol/openid-connect/token", 400))
+	d := firstDiagnosis(rep.Steps[1])
+	if d.ID != IDTokenHostDiffers {
+		t.Fatalf("diagnosis = %s (all %v), want %s", d.ID, ids(rep.Steps[1].Diagnoses), IDTokenHostDiffers)
+	}
+	if !containsText(d.Evidence, "token request to https://sso-b.example.test/realms/k-series") {
+		t.Errorf("evidence %q lacks the token request's realm", d.Evidence)
+	}
+}
+
+func TestDiagnoseCodeAgeUnknown(t *testing.T) {
+	start := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	rep := harFromEntries(t, codeToken(start, "https://auth.lsk-trial.app/realms/k-series/protocol/openid-connect/token", 200))
+	if !rep.OK {
+		t.Errorf("OK = false, want true")
+	}
+	d := firstDiagnosis(rep.Steps[0])
+	if d.ID != IDCodeAgeUnknown || d.Failed() {
+		t.Errorf("diagnosis = %s severity %q, want %s as a warning", d.ID, d.Severity, IDCodeAgeUnknown)
+	}
+	if _, ok := rep.CodeAgeMS(); ok {
+		t.Errorf("CodeAgeMS reported an age for a code never seen issued")
+	}
+}
