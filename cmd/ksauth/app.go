@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// stdio holds the streams a command uses. Results go to Out; narration,
+// progress and prompts go to Err.
+type stdio struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// run executes one ksauth command line and returns its exit code. It is
+// the only place that turns errors into exit codes.
+func run(ctx context.Context, args []string, io stdio) int {
+	return runWith(ctx, args, io, os.Getenv)
+}
+
+// runWith is run with the environment read through getenv.
+func runWith(ctx context.Context, args []string, io stdio, getenv func(string) string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			io.Err.Write([]byte("ksauth: internal error: " + panicText(r) + "\n"))
+			code = exitUnexpected
+		}
+	}()
+	root := newRoot(io, getenv)
+	root.SetArgs(args)
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.Err)
+	err := root.ExecuteContext(ctx)
+	return exitCode(ctx, err, io.Err)
+}
+
+// newRoot builds the command tree. getenv reads the environment, so tests
+// can supply their own.
+func newRoot(io stdio, getenv func(string) string) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ksauth",
+		Short: "Run and debug the K-Series OAuth 2.0 / OpenID Connect sign-in",
+		Long: `ksauth runs the real authorization_code + PKCE sign-in of the K-Series API
+platform against its Keycloak realm, catches the code on a localhost callback,
+exchanges it at once, and explains every failure at every step.
+
+Start with "ksauth demo": it runs the whole flow on an embedded local realm.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{err: err}
+	})
+	root.AddCommand(
+		newDemoCmd(io, getenv),
+		newLoginCmd(io, getenv),
+		newRefreshCmd(io, getenv),
+		newCheckCmd(io, getenv),
+		newDiagnoseCmd(io, getenv),
+		newEmulatorCmd(io),
+		newEnvsCmd(io),
+		newVersionCmd(io),
+	)
+	return root
+}

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/kseries-tools/ksauth/diagnose"
+	"github.com/kseries-tools/ksauth/diagnose/har"
+	"github.com/kseries-tools/ksauth/envs"
+	"github.com/spf13/cobra"
+)
+
+// diagnoseFlags are the flags of "ksauth diagnose".
+type diagnoseFlags struct {
+	json        bool
+	env         string
+	clientID    string
+	redirectURI string
+	registered  string
+	grantType   string
+}
+
+func newDiagnoseCmd(io stdio, getenv func(string) string) *cobra.Command {
+	var f diagnoseFlags
+	c := &cobra.Command{
+		Use:   "diagnose [FILE | -]",
+		Short: "Explain a failure from pasted evidence or a HAR file, offline",
+		Long: `diagnose reads what a customer pasted and explains each failure in it,
+without contacting any server. It recognises, in any mix:
+  - an error redirect URL (https://localhost/?error=invalid_scope&...)
+  - an authorization request URL, checked against the environments
+  - a JSON error body, with or without an HTTP status line, or a raw response
+  - a Keycloak page, as HTML or just its text ("We are sorry... Client not found")
+  - a curl command for the token endpoint (its -u or Basic header is decoded)
+  - an "Authorization: Basic ..." header alone
+  - a HAR file exported from a browser's developer tools, or written by
+    "ksauth login --har": each OAuth step is rebuilt and the code's age checked
+
+The input comes from FILE, or from stdin when FILE is - or absent. Secrets in
+the input (client secrets, codes, tokens) never appear in the output.`,
+		Example: `  ksauth diagnose customer-paste.txt
+  pbpaste | ksauth diagnose --client-id devp-v2-demo-acme
+  ksauth diagnose --json failed-login.har`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			name := "-"
+			if len(args) == 1 {
+				name = args[0]
+			}
+			return runDiagnose(f, name, io, getenv)
+		},
+	}
+	fl := c.Flags()
+	fl.BoolVar(&f.json, "json", false, "print one JSON document on stdout")
+	fl.StringVar(&f.env, "env", "", `environment the evidence comes from: a name from "ksauth envs" or an env file`)
+	fl.StringVar(&f.clientID, "client-id", "", "client ID the evidence belongs to, when the evidence does not show it")
+	fl.StringVar(&f.redirectURI, "redirect-uri", "", "redirect URI the application sent, when the evidence does not show it")
+	fl.StringVar(&f.registered, "registered-redirect-uri", "", "redirect URI as registered, compared character by character with the one in the evidence")
+	fl.StringVar(&f.grantType, "grant-type", "", "grant type of the failed token request, such as authorization_code or refresh_token")
+	return c
+}
+
+// hint is the context the flags add to the evidence.
+func (f diagnoseFlags) hint() (diagnose.Context, error) {
+	hint := diagnose.Context{
+		ClientID: f.clientID, RedirectURI: f.redirectURI,
+		RegisteredRedirectURI: f.registered, GrantType: f.grantType,
+	}
+	if f.env != "" {
+		env, err := envs.Resolve(f.env)
+		if err != nil {
+			return hint, usageError{err: err}
+		}
+		hint.Env, hint.Issuer = env.Name, env.Issuer
+	}
+	return hint, nil
+}
+
+// harSniffLen is how many bytes are read to tell a HAR file from pasted
+// text; browsers start a HAR with its log's version or creator.
+const harSniffLen = 512
+
+func runDiagnose(f diagnoseFlags, name string, io stdio, getenv func(string) string) error {
+	hint, err := f.hint()
+	if err != nil {
+		return err
+	}
+	in, closeIn, err := openInput(name, io)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	br := bufio.NewReaderSize(in, harSniffLen)
+	prefix, _ := br.Peek(harSniffLen)
+	st := newStyle(io.Out, getenv)
+	if har.LooksLikeHAR(prefix) {
+		return diagnoseHAR(br, f.json, io, st)
+	}
+	rep, err := diagnose.ReadPastedFrom(br, hint)
+	switch {
+	case errors.Is(err, diagnose.ErrHAR):
+		return usagef("%s looks like a HAR file but does not start as one: export it again from the browser's developer tools", inputName(name))
+	case errors.Is(err, diagnose.ErrEmpty), errors.Is(err, diagnose.ErrBinary), errors.Is(err, diagnose.ErrUnrecognised):
+		return usagef("cannot diagnose %s: %v", inputName(name), err)
+	case err != nil:
+		return usagef("cannot read %s: %v", inputName(name), err)
+	}
+	ds := pastedDiagnoses(rep)
+	if f.json {
+		if err := writeJSON(io.Out, pastedDocument(rep, ds)); err != nil {
+			return err
+		}
+	} else {
+		printPasted(io.Out, st, rep)
+	}
+	return diagnosisResult(ds)
+}
+
+// openInput opens FILE, or stdin for "-".
+func openInput(name string, io stdio) (io.Reader, func(), error) {
+	if name == "-" {
+		return io.In, func() {}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, usagef("cannot open %s: %v", name, err)
+	}
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		f.Close()
+		return nil, nil, usagef("cannot diagnose %s: it is a directory, give a file", name)
+	}
+	return f, func() { f.Close() }, nil
+}
+
+func inputName(name string) string {
+	if name == "-" {
+		return "stdin"
+	}
+	return name
+}
+
+// diagnosisResult selects the exit code from what was found: 0 when
+// nothing failed, 1 when a diagnosis explains a failure, 3 when only the
+// unknown diagnosis matched.
+func diagnosisResult(ds []diagnose.Diagnosis) error {
+	failed := false
+	for _, d := range ds {
+		failed = failed || d.Failed()
+	}
+	if !failed {
+		return nil
+	}
+	return reportedError{unknown: onlyUnknown(ds)}
+}
+
+func pastedDiagnoses(rep diagnose.Report) []diagnose.Diagnosis {
+	ds := []diagnose.Diagnosis{}
+	for _, p := range rep.Parts {
+		ds = append(ds, p.Diagnoses...)
+	}
+	return ds
+}
+
+// pastedDocument is the JSON output for pasted evidence.
+func pastedDocument(rep diagnose.Report, ds []diagnose.Diagnosis) map[string]any {
+	doc := map[string]any{
+		"ok":        !hasFailure(ds),
+		"command":   "diagnose",
+		"input":     "paste",
+		"kinds":     rep.Kinds,
+		"parts":     rep.Parts,
+		"diagnoses": ds,
+	}
+	if len(rep.Notes) > 0 {
+		doc["notes"] = rep.Notes
+	}
+	if rep.Truncated {
+		doc["truncated"] = true
+	}
+	return doc
+}
+
+func hasFailure(ds []diagnose.Diagnosis) bool {
+	for _, d := range ds {
+		if d.Failed() {
+			return true
+		}
+	}
+	return false
+}
+
+func printPasted(w io.Writer, st style, rep diagnose.Report) {
+	for _, p := range rep.Parts {
+		fmt.Fprintf(w, "%s lines %s, %s: %s\n", st.bold(fmt.Sprintf("[%d]", p.Index)), p.Lines, p.Kind, p.Summary)
+		if len(p.Diagnoses) == 0 {
+			fmt.Fprintln(w, st.dim("    no failure in this part"))
+		}
+		printDiagnoses(w, st, p.Diagnoses)
+		fmt.Fprintln(w)
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintf(w, "%s %s\n", st.dim("note:"), n)
+	}
+	if !hasFailure(pastedDiagnoses(rep)) {
+		fmt.Fprintln(w, st.green("No failure found in the input."))
+	}
+}
+
+// diagnoseHAR reads a HAR file as a stream and prints its OAuth steps.
+func diagnoseHAR(r io.Reader, asJSON bool, io stdio, st style) error {
+	rep, err := har.Diagnose(r)
+	switch {
+	case errors.Is(err, har.ErrNoSignIn):
+		return usagef("%v", err)
+	case err != nil:
+		return usagef("cannot read the HAR file: %v", err)
+	}
+	ds := rep.Diagnoses()
+	if ds == nil {
+		ds = []diagnose.Diagnosis{}
+	}
+	if asJSON {
+		doc := map[string]any{
+			"ok": rep.OK, "command": "diagnose", "input": "har", "har": rep.Info,
+			"sign_in_entries": rep.SignInEntries, "steps": rep.Steps, "diagnoses": ds,
+		}
+		if age, ok := rep.CodeAgeMS(); ok {
+			doc["code_age_ms"] = age
+		}
+		if len(rep.Notes) > 0 {
+			doc["notes"] = rep.Notes
+		}
+		if rep.Partial {
+			doc["partial"], doc["stopped"] = true, rep.Stopped
+		}
+		if err := writeJSON(io.Out, doc); err != nil {
+			return err
+		}
+	} else {
+		printHAR(io.Out, st, rep)
+	}
+	return diagnosisResult(ds)
+}
+
+func printHAR(w io.Writer, st style, rep har.Report) {
+	fmt.Fprintf(w, "%s %d entries, %d in the sign-in\n\n", st.bold("HAR"), rep.Info.Entries, rep.SignInEntries)
+	rows := [][]string{{"#", "TIME", "STEP", "STATUS", "HTTP", "WHAT", "CODE AGE"}}
+	for _, s := range rep.Steps {
+		age := ""
+		if s.CodeAgeMS != nil {
+			age = fmt.Sprintf("%.0fms", *s.CodeAgeMS)
+		}
+		rows = append(rows, []string{fmt.Sprint(s.Entry), s.Time.Format("15:04:05.000"), string(s.Name),
+			s.Status, fmt.Sprint(s.HTTPStatus), s.Action, age})
+	}
+	table(w, rows)
+	for _, s := range rep.Steps {
+		printDiagnoses(w, st, s.Diagnoses)
+	}
+	fmt.Fprintln(w)
+	for _, n := range rep.Notes {
+		fmt.Fprintf(w, "%s %s\n", st.dim("note:"), n)
+	}
+	for _, u := range rep.Info.Unread {
+		fmt.Fprintf(w, "%s %s\n", st.dim("not read:"), u)
+	}
+	if rep.Partial {
+		fmt.Fprintf(w, "%s the file is incomplete; reading stopped: %s\n", st.red("partial:"), rep.Stopped)
+	}
+	if rep.OK {
+		fmt.Fprintln(w, st.green("No failed step in the HAR file."))
+	}
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/kseries-tools/ksauth/flow"
+	"github.com/spf13/cobra"
+)
+
+// evidenceFlags are --verbose and --har, which record the flow's HTTP
+// exchanges, redacted.
+type evidenceFlags struct {
+	verbose bool
+	har     string
+}
+
+func (f *evidenceFlags) register(c *cobra.Command) {
+	c.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "print every HTTP request and response of the flow on stderr, redacted, with timings")
+	c.Flags().StringVar(&f.har, "har", "", "write the flow as a redacted HAR 1.2 file (mode 0600) to this path")
+}
+
+// evidenceRecorder receives the flow's exchanges for the HAR file. The
+// verbose trace is the flow's own, written to Config.Trace.
+type evidenceRecorder struct {
+	mu  sync.Mutex
+	har *harSink
+}
+
+// attach sets cfg.Trace for --verbose and cfg.OnExchange for --har,
+// keeping any hook already set.
+func (f evidenceFlags) attach(cfg *flow.Config, io stdio) (*evidenceRecorder, error) {
+	rec := &evidenceRecorder{}
+	if f.verbose {
+		cfg.Trace = io.Err
+	}
+	if f.har != "" {
+		sink, err := newHARSink(f.har)
+		if err != nil {
+			return nil, err
+		}
+		rec.har = sink
+	}
+	if rec.har == nil {
+		return rec, nil
+	}
+	prev := cfg.OnExchange
+	cfg.OnExchange = func(ex flow.Exchange) {
+		if prev != nil {
+			prev(ex)
+		}
+		rec.record(ex)
+	}
+	return rec, nil
+}
+
+// record hands the raw exchange to the HAR recorder, which redacts it with
+// markers whose hashes match across entries.
+func (r *evidenceRecorder) record(ex flow.Exchange) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.har.add(ex)
+}
+
+// close writes the HAR file, if one was asked for, and says where.
+func (r *evidenceRecorder) close(io stdio) error {
+	if r == nil || r.har == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.har.write(); err != nil {
+		return fmt.Errorf("could not write the HAR file %s: %w", r.har.path, err)
+	}
+	fmt.Fprintf(io.Err, "HAR file written to %s (redacted, mode 0600)\n", r.har.path)
+	return nil
+}
