@@ -2,8 +2,9 @@ package localtls
 
 import "fmt"
 
-// Platforms TrustHint knows. PlatformWSL is Linux under Windows, where the
-// browser runs on Windows and reads the Windows certificate store.
+// Platforms TrustHint has instructions for. PlatformWSL is Linux under
+// Windows, where the browser runs on Windows and reads the Windows
+// certificate store.
 const (
 	PlatformLinux   = "linux"
 	PlatformDarwin  = "darwin"
