@@ -51,7 +51,7 @@ func FuzzDecodeBasic(f *testing.F) {
 	f.Fuzz(func(t *testing.T, clientID, secret, prefix string) {
 		DecodeBasic(prefix + clientID + ":" + secret)
 		b := DecodeBasic("Basic " + base64.StdEncoding.EncodeToString([]byte(clientID+":"+secret)))
-		if strings.ContainsAny(clientID, ":%+\r\n\t ") || !utf8.ValidString(clientID+secret) ||
+		if strings.ContainsAny(clientID, ":%+\r\n\t ") || !utf8.ValidString(clientID) || !utf8.ValidString(secret) ||
 			strings.ContainsAny(secret, "\r\n\t ") {
 			return
 		}
@@ -103,4 +103,38 @@ func FuzzMatch(f *testing.F) {
 			}
 		}
 	})
+}
+
+func FuzzReportRedaction(f *testing.F) {
+	f.Add("s3cr3t-Value-123", "4f1c2a7e-1111.aaaa.bbbb")
+	f.Add("Pass+word%2F==9", "Code-1234567")
+	f.Fuzz(func(t *testing.T, secret, code string) {
+		// Values with upper case, lower case and digits cannot occur in
+		// the report's own text by chance.
+		if !secretShaped(secret) || !secretShaped(code) || strings.Trim(secret+code, pkceChars+"+/=%") != "" {
+			return
+		}
+		const tokenURL = "https://auth.lsk-trial.app/realms/k-series/protocol/openid-connect/token"
+		input := strings.Join([]string{
+			"curl " + tokenURL + " -u 'devp-v2-demo-x:" + secret + "' -d grant_type=authorization_code -d code=" + code,
+			"Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("devp-v2-demo-x:"+secret)),
+			"grant_type=authorization_code&client_id=devp-v2-demo-x&client_secret=" + url.QueryEscape(secret) + "&code=" + code,
+			"https://localhost/?state=s&code=" + code,
+		}, "\n")
+		rep, err := ReadPasted([]byte(input), Context{})
+		if err != nil {
+			t.Fatalf("ReadPasted() error = %v", err)
+		}
+		out, _ := json.Marshal(rep)
+		for _, v := range []string{secret, code} {
+			if strings.Contains(string(out), v) {
+				t.Fatalf("report shows %q:\n%s", v, out)
+			}
+		}
+	})
+}
+
+func secretShaped(s string) bool {
+	return len(s) >= 10 && strings.ContainsAny(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") &&
+		strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz") && strings.ContainsAny(s, "0123456789")
 }
