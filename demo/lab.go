@@ -27,7 +27,8 @@ const (
 )
 
 // seed holds the seeded clients and users the demo signs in with, read
-// from emulator.DefaultConfig so that the demo follows the seed.
+// from emulator.DefaultSeed and DefaultConfig so that the demo follows the
+// seed.
 type seed struct {
 	// client is the trial demo client: confidential, standard flow only.
 	client emulator.ClientConfig
@@ -35,52 +36,56 @@ type seed struct {
 	consentClient emulator.ClientConfig
 	// pkceClient is the trial client that requires PKCE with S256.
 	pkceClient emulator.ClientConfig
+	// serviceAccountClient has service accounts but no direct access
+	// grants; directGrantClient has direct access grants but no service
+	// account.
+	serviceAccountClient, directGrantClient emulator.ClientConfig
 	// productionClient is the production realm's demo client.
 	productionClient emulator.ClientConfig
 	// user and productionUser are the "demo" users of the two realms,
 	// with different passwords.
 	user, productionUser emulator.UserConfig
+	// httpsRedirectURI is a redirect URI every seeded client registered
+	// exactly, with a trailing slash.
+	httpsRedirectURI string
 	// codeLifespan is the trial realm's authorization code lifetime.
 	codeLifespan time.Duration
 }
 
-// Prefixes of the seeded client IDs the demo uses.
-const (
-	seedClientPrefix           = "devp-v2-demo-ksauth-"
-	seedConsentClientPrefix    = "devp-v2-demo-consent-"
-	seedPKCEClientPrefix       = "devp-v2-demo-pkce-"
-	seedProductionClientPrefix = "devp-v2-ksauth-"
-	seedUsername               = "demo"
-)
-
-// readSeed finds the demo's clients and users in cfg.
+// readSeed finds the seeded clients and users in cfg.
 func readSeed(cfg emulator.Config) (seed, error) {
-	var s seed
+	ds := emulator.DefaultSeed()
+	s := seed{httpsRedirectURI: ds.HTTPSRedirectURI,
+		codeLifespan: time.Duration(cfg.Trial.AccessCodeLifespan) * time.Second}
 	var missing []string
-	find := func(realm emulator.RealmConfig, prefix string, dst *emulator.ClientConfig) {
-		for _, c := range realm.Clients {
-			if strings.HasPrefix(c.ClientID, prefix) {
-				*dst = c
-				return
-			}
+	clients := []struct {
+		realm *emulator.RealmConfig
+		id    string
+		dst   *emulator.ClientConfig
+	}{
+		{&cfg.Trial, ds.TrialClient.ClientID, &s.client},
+		{&cfg.Trial, ds.TrialConsentClient.ClientID, &s.consentClient},
+		{&cfg.Trial, ds.TrialPKCEClient.ClientID, &s.pkceClient},
+		{&cfg.Trial, ds.TrialServiceAccountClient.ClientID, &s.serviceAccountClient},
+		{&cfg.Trial, ds.TrialDirectGrantClient.ClientID, &s.directGrantClient},
+		{&cfg.Production, ds.ProductionClient.ClientID, &s.productionClient},
+	}
+	for _, c := range clients {
+		var ok bool
+		if *c.dst, ok = c.realm.Client(c.id); !ok {
+			missing = append(missing, "client "+c.id)
 		}
-		missing = append(missing, "client "+prefix+"…")
 	}
-	find(cfg.Trial, seedClientPrefix, &s.client)
-	find(cfg.Trial, seedConsentClientPrefix, &s.consentClient)
-	find(cfg.Trial, seedPKCEClientPrefix, &s.pkceClient)
-	find(cfg.Production, seedProductionClientPrefix, &s.productionClient)
 	var ok bool
-	if s.user, ok = cfg.Trial.User(seedUsername); !ok {
-		missing = append(missing, "trial user "+seedUsername)
+	if s.user, ok = cfg.Trial.User(ds.TrialUser.Username); !ok {
+		missing = append(missing, "trial user "+ds.TrialUser.Username)
 	}
-	if s.productionUser, ok = cfg.Production.User(seedUsername); !ok {
-		missing = append(missing, "production user "+seedUsername)
+	if s.productionUser, ok = cfg.Production.User(ds.ProductionUser.Username); !ok {
+		missing = append(missing, "production user "+ds.ProductionUser.Username)
 	}
 	if len(missing) > 0 {
-		return seed{}, fmt.Errorf("emulator seed is missing %s", strings.Join(missing, ", "))
+		return seed{}, fmt.Errorf("emulator config is missing the seeded %s", strings.Join(missing, ", "))
 	}
-	s.codeLifespan = time.Duration(cfg.Trial.AccessCodeLifespan) * time.Second
 	return s, nil
 }
 

@@ -3,14 +3,17 @@ package demo
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/kseries-tools/ksauth/diagnose"
+	"github.com/kseries-tools/ksauth/envs/emulator"
 	"github.com/kseries-tools/ksauth/flow"
 )
 
-// registeredHTTPSRedirect is a redirect URI the seeded trial clients have
-// registered, in the form the platform's docs use.
-const registeredHTTPSRedirect = "https://localhost/"
+// registeredHTTPSRedirect is the https redirect URI the seeded clients
+// registered, with a trailing slash.
+var registeredHTTPSRedirect = emulator.DefaultSeed().HTTPSRedirectURI
 
 // v1ClientID is a client ID in the V1 form: "devp-" without "v2".
 const v1ClientID = "devp-8c41e7a2d9f05b36"
@@ -35,20 +38,22 @@ func authorizeScenarios() []Scenario {
 			},
 		},
 		{
-			ID:       diagnose.IDRedirectURIMismatch,
-			Summary:  "the redirect URI lacks the registered trailing slash",
-			Mistake:  "the client registered https://localhost/ and the app sends https://localhost",
+			ID:      diagnose.IDRedirectURIMismatch,
+			Summary: "the redirect URI lacks the registered trailing slash",
+			Mistake: fmt.Sprintf("the client registered %s and the app sends %s",
+				registeredHTTPSRedirect, strings.TrimSuffix(registeredHTTPSRedirect, "/")),
 			Step:     diagnose.StepProbe,
 			Expected: diagnose.IDRedirectURIMismatch,
-			run:      redirectScenario("https://localhost"),
+			run:      redirectScenario(strings.TrimSuffix(registeredHTTPSRedirect, "/")),
 		},
 		{
-			ID:       diagnose.IDRedirectURIMismatch + "-http",
-			Summary:  "the redirect URI uses http where https is registered",
-			Mistake:  "the client registered https://localhost/ and the app sends http://localhost/",
+			ID:      diagnose.IDRedirectURIMismatch + "-http",
+			Summary: "the redirect URI uses http where https is registered",
+			Mistake: fmt.Sprintf("the client registered %s and the app sends %s",
+				registeredHTTPSRedirect, httpVariant(registeredHTTPSRedirect)),
 			Step:     diagnose.StepProbe,
 			Expected: diagnose.IDRedirectURIMismatch,
-			run:      redirectScenario("http://localhost/"),
+			run:      redirectScenario(httpVariant(registeredHTTPSRedirect)),
 		},
 		{
 			ID:       diagnose.IDInvalidScope,
@@ -97,6 +102,11 @@ func authorizeScenarios() []Scenario {
 			},
 		},
 	}
+}
+
+// httpVariant returns an https URI with the http scheme.
+func httpVariant(uri string) string {
+	return "http://" + strings.TrimPrefix(uri, "https://")
 }
 
 // redirectScenario probes with redirectURI against the seeded client,

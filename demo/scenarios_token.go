@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/kseries-tools/ksauth/diagnose"
+	"github.com/kseries-tools/ksauth/envs/emulator"
 	"github.com/kseries-tools/ksauth/flow"
 )
 
@@ -71,25 +72,25 @@ func tokenScenarios() []Scenario {
 		{
 			ID:       diagnose.IDUnauthorizedClient,
 			Summary:  "the password grant is used by a client without direct access grants",
-			Mistake:  "the app posts grant_type=password with the user's credentials instead of the authorization code flow",
+			Mistake:  "the app posts grant_type=password with the user's credentials for a client that has a service account but no direct access grants",
 			Step:     diagnose.StepToken,
 			Expected: diagnose.IDUnauthorizedClient,
 			run: func(ctx context.Context, l *lab, o *Outcome) error {
 				u := l.seed.user
 				form := url.Values{"grant_type": {"password"}, "username": {u.Username}, "password": {u.Password},
 					"scope": {"openid"}}
-				l.grantRequest(ctx, o, form, diagnose.Context{Username: u.Username, Scope: "openid"})
+				l.grantRequest(ctx, o, l.seed.serviceAccountClient, form, diagnose.Context{Username: u.Username, Scope: "openid"})
 				return nil
 			},
 		},
 		{
 			ID:       diagnose.IDUnauthorizedClient + "-service-account",
 			Summary:  "the client_credentials grant is used by a client without a service account",
-			Mistake:  "the app posts grant_type=client_credentials for a client that only has the standard flow",
+			Mistake:  "the app posts grant_type=client_credentials for a client that has direct access grants but no service account",
 			Step:     diagnose.StepToken,
 			Expected: diagnose.IDUnauthorizedClient,
 			run: func(ctx context.Context, l *lab, o *Outcome) error {
-				l.grantRequest(ctx, o, url.Values{"grant_type": {"client_credentials"}}, diagnose.Context{})
+				l.grantRequest(ctx, o, l.seed.directGrantClient, url.Values{"grant_type": {"client_credentials"}}, diagnose.Context{})
 				return nil
 			},
 		},
@@ -135,10 +136,9 @@ func (l *lab) tokenStep(step diagnose.Step, ev diagnose.Evidence) flow.StepRecor
 	return stepRecord(step, failed, d, ev.Detail)
 }
 
-// grantRequest sends a token request of another grant type for the seeded
-// client, authenticated correctly with Basic, and records its failure.
-func (l *lab) grantRequest(ctx context.Context, o *Outcome, form url.Values, rc diagnose.Context) {
-	c := l.seed.client
+// grantRequest sends a token request of another grant type for client,
+// authenticated correctly with Basic, and records its failure.
+func (l *lab) grantRequest(ctx context.Context, o *Outcome, c emulator.ClientConfig, form url.Values, rc diagnose.Context) {
 	rc.ClientID, rc.GrantType, rc.ClientAuth, rc.BasicUser = c.ClientID, form.Get("grant_type"), "basic", c.ClientID
 	ev := l.send(ctx, tokenRequest{env: l.trial, step: diagnose.StepToken, form: form,
 		authorization: basicAuth(c.ClientID, c.Secret), context: rc})
