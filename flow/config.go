@@ -4,7 +4,14 @@
 // means: it hands the evidence to diagnose.Match and returns the diagnoses
 // with a timeline of the steps.
 //
-// Run performs the whole flow; Refresh uses a refresh token once.
+// Run performs the whole flow, Probe only checks the authorization request,
+// and Refresh uses a refresh token once. The callback server listens on
+// exactly the redirect URI's host, port and path, serves TLS for an https
+// redirect URI with a certificate from internal/localtls, and opens the
+// browser at a short start URL on itself that redirects to the
+// authorization request. Every HTTP exchange, and the browser-side steps
+// the flow observes, reach Config.OnExchange and the verbose trace in
+// Config.Trace.
 package flow
 
 import (
