@@ -239,6 +239,7 @@ func TestDiagnoseOldRefreshToken(t *testing.T) {
 		}
 		return e
 	}
+
 	first := refresh(0, "rt-0", "rt-1", 200)
 	first.RequestBody = []byte("grant_type=password&username=demo&password=pw")
 	rec := NewRecorder("ksauth", "test")
@@ -253,6 +254,7 @@ func TestDiagnoseOldRefreshToken(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Diagnose: %v", err)
 	}
+
 	if got := stepNames(rep); !slices.Equal(got, []string{"token/ok", "refresh/ok", "refresh/failed"}) {
 		t.Fatalf("steps = %v, want token, refresh, failed refresh", got)
 	}

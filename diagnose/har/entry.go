@@ -13,7 +13,9 @@ import (
 const MaxBody = 64 << 10
 
 // Entry is one HTTP exchange in a plain Go form. The Recorder turns it into
-// a HAR entry, and Read returns one for each HAR entry it reads.
+// a HAR entry, and Read returns one for each HAR entry it reads. A flow
+// runner's exchange record maps onto it field by field, with a transport
+// error's text in Error.
 type Entry struct {
 	// Index is the entry's position in log.entries, counting from 0. Read
 	// sets it and the Recorder ignores it.

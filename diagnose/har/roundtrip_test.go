@@ -257,6 +257,7 @@ func TestRoundTripKeepsStepNoteObserved(t *testing.T) {
 	if _, err := rec.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
+
 	var got []Entry
 	if _, err := Read(bytes.NewReader(buf.Bytes()), func(e Entry) error { got = append(got, e); return nil }); err != nil {
 		t.Fatalf("Read: %v", err)
@@ -270,6 +271,7 @@ func TestRoundTripKeepsStepNoteObserved(t *testing.T) {
 				got[i].Step, got[i].Observed, got[i].Note, in[i].Step, in[i].Observed, in[i].Note)
 		}
 	}
+
 	rep, err := Diagnose(bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		t.Fatalf("Diagnose: %v", err)
