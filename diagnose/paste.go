@@ -9,12 +9,13 @@ import (
 	"unicode/utf8"
 )
 
-// MaxPaste is how many bytes of pasted input ReadPasted reads; the rest is
-// left out and the report says so.
+// MaxPaste is the maximum number of bytes of pasted input ReadPasted
+// reads. The rest is left out, with a note in the report.
 const MaxPaste = 10 << 20
 
-// MaxParts is how many parts ReadPasted reads; later parts are left out and
-// the report says so. A transcript a person pastes has a few dozen.
+// MaxParts is the maximum number of parts ReadPasted reads. Later parts
+// are left out, with a note in the report. A transcript a person pastes
+// has a few dozen.
 const MaxParts = 200
 
 // Errors ReadPasted returns for input it cannot read. Each is wrapped with
@@ -66,14 +67,15 @@ type Part struct {
 	Diagnoses []Diagnosis `json:"diagnoses"`
 }
 
-// Report is what ReadPasted found.
+// Report is the result of ReadPasted: the parts found and their diagnoses.
+// It is built for JSON output and holds no secret of the input.
 type Report struct {
 	// OK is false when any part has a failure diagnosis.
 	OK bool `json:"ok"`
 	// Kinds lists the kinds of the parts, each once, in input order.
 	Kinds []Kind `json:"kinds"`
 	Parts []Part `json:"parts"`
-	// Notes say what was left out, such as unrecognised lines.
+	// Notes name what was left out, such as unrecognised lines.
 	Notes []string `json:"notes,omitempty"`
 	// Truncated is true when the input was longer than MaxPaste or had
 	// more than MaxParts parts.
@@ -96,8 +98,8 @@ func ReadPastedFrom(r io.Reader, hint Context) (Report, error) {
 //  3. split the text into parts (URLs broken over lines are joined);
 //  4. read each part, collecting the request context that URLs and curl
 //     commands show, with hint taking precedence;
-//  5. diagnose each server answer with Match using that context, and check
-//     requests offline.
+//  5. diagnose each server response with Match using that context, and
+//     check requests offline.
 //
 // Decoded Basic secrets, posted client secrets, codes and tokens are never
 // kept in the Report.

@@ -14,8 +14,7 @@ import (
 // envsZero is the empty environment: checks that need none still run.
 var envsZero envs.Env
 
-// tokenRequest is what a pasted curl command or form body sends to the
-// token endpoint.
+// tokenRequest is the token request of a pasted curl command or form body.
 type tokenRequest struct {
 	url         string
 	form        url.Values

@@ -33,6 +33,7 @@ func readHTTP(text string, sec *secrets) (piece, error) {
 		return piece{}, errors.New("the HTTP response has no status line")
 	}
 	ev.Status = statusOf(lines[i])
+
 	for i++; i < len(lines) && strings.TrimSpace(lines[i]) != ""; i++ {
 		k, v, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(lines[i]), "< "), ":")
 		if !ok {
@@ -48,6 +49,7 @@ func readHTTP(text string, sec *secrets) (piece, error) {
 	if i < len(lines) {
 		ev.Body = strings.Join(lines[i+1:], "\n")
 	}
+
 	ev.Step = stepOfPath(path)
 	if loc := ev.Header.Get("Location"); loc != "" {
 		if u, err := url.Parse(loc); err == nil {
@@ -57,14 +59,15 @@ func readHTTP(text string, sec *secrets) (piece, error) {
 			ev.Header.Set("Location", redirectBase(u))
 		}
 	}
-	if d, ok := sec.addJSONSecrets(ev.Body); ok && d {
+	if isTokens, _ := sec.addJSONSecrets(ev.Body); isTokens {
 		return tokenResponse(ev.Status), nil
 	}
+
 	summary := fmt.Sprintf("HTTP response %d %s", ev.Status, http.StatusText(ev.Status))
 	if ct := ev.Header.Get("Content-Type"); ct != "" {
 		summary += ", " + ct
 	}
-	return piece{kind: KindHTTPResponse, summary: summary, answer: &ev}, nil
+	return piece{kind: KindHTTPResponse, summary: summary, response: &ev}, nil
 }
 
 // statusOf returns the status code on a status line such as
@@ -118,7 +121,7 @@ func readJSON(text string, status int, sec *secrets) (piece, error) {
 	if e, ok := fields["error"].(string); ok {
 		summary += fmt.Sprintf(": error=%s", e)
 	}
-	return piece{kind: KindJSON, summary: summary, answer: &ev}, nil
+	return piece{kind: KindJSON, summary: summary, response: &ev}, nil
 }
 
 // jsonErrorText names a JSON syntax error without quoting the input.

@@ -8,17 +8,18 @@ import (
 	"strings"
 )
 
-// piece is one segment read: what it shows, the request facts it adds to
-// the transcript's context, and either a server answer to match or the
-// offline findings of a request.
+// piece is one segment read: its summary, the request facts it adds to the
+// transcript's context, and either a server response to match or the
+// offline checks of a request.
 type piece struct {
 	seg     segment
 	kind    Kind
 	summary string
 	// ctx holds the request facts the piece shows.
 	ctx Context
-	// answer is a server answer, matched once the whole context is known.
-	answer *Evidence
+	// response is a server response, matched once the whole context is
+	// known.
+	response *Evidence
 	// check runs the offline checks of a request with the whole context.
 	check func(ctx Context) []Diagnosis
 }
@@ -36,6 +37,21 @@ var errNotRecognised = errors.New("not recognised")
 // parts, notes on what was left out, and the last reading error.
 func readSegments(segs []segment, hint Context) ([]Part, []string, error) {
 	sec := newSecrets()
+	pieces, notes, lastErr := readPieces(segs, sec)
+	ctx := transcriptContext(hint, pieces)
+	parts := make([]Part, 0, len(pieces))
+	for i, p := range pieces {
+		parts = append(parts, sec.scrubPart(diagnosePiece(i+1, p, ctx)))
+	}
+	if lastErr != nil {
+		lastErr = errors.New(sec.scrub(lastErr.Error()))
+	}
+	return parts, notes, lastErr
+}
+
+// readPieces reads each segment, noting the ones it skips. Secrets found
+// are recorded in sec.
+func readPieces(segs []segment, sec *secrets) ([]piece, []string, error) {
 	var pieces []piece
 	var notes []string
 	var lastErr error
@@ -62,32 +78,29 @@ func readSegments(segs []segment, hint Context) ([]Part, []string, error) {
 	if skipped > 0 {
 		notes = append(notes, fmt.Sprintf("%d more parts were skipped", skipped))
 	}
-	notes = sec.scrubAll(notes)
-	ctx := transcriptContext(hint, pieces)
-	parts := make([]Part, 0, len(pieces))
-	for i, p := range pieces {
-		part := Part{Index: i + 1, Kind: p.kind, Lines: lineRange(p.seg), Summary: p.summary, Diagnoses: []Diagnosis{}}
-		if p.ctx != (Context{}) {
-			c := p.ctx
-			part.Context = &c
-		}
-		if p.check != nil {
-			part.Diagnoses = append(part.Diagnoses, p.check(ctx)...)
-		}
-		if p.answer != nil && !showsNoFailure(*p.answer) {
-			ev := *p.answer
-			ev.Context = mergeContext(ctx, ev.Context)
-			if ev.Step == "" {
-				ev.Step = answerStep(ev)
-			}
-			part.Diagnoses = append(part.Diagnoses, Match(ev)...)
-		}
-		parts = append(parts, sec.scrubPart(part))
+	return pieces, sec.scrubAll(notes), lastErr
+}
+
+// diagnosePiece runs a piece's offline checks and matches its response,
+// both with the transcript's context.
+func diagnosePiece(index int, p piece, ctx Context) Part {
+	part := Part{Index: index, Kind: p.kind, Lines: lineRange(p.seg), Summary: p.summary, Diagnoses: []Diagnosis{}}
+	if p.ctx != (Context{}) {
+		c := p.ctx
+		part.Context = &c
 	}
-	if lastErr != nil {
-		lastErr = errors.New(sec.scrub(lastErr.Error()))
+	if p.check != nil {
+		part.Diagnoses = append(part.Diagnoses, p.check(ctx)...)
 	}
-	return parts, notes, lastErr
+	if p.response != nil && !showsNoFailure(*p.response) {
+		ev := *p.response
+		ev.Context = mergeContext(ctx, ev.Context)
+		if ev.Step == "" {
+			ev.Step = responseStep(ev)
+		}
+		part.Diagnoses = append(part.Diagnoses, Match(ev)...)
+	}
+	return part
 }
 
 // readSegment reads one segment with the reader of its kind.
@@ -158,7 +171,7 @@ func mergeContext(base, extra Context) Context {
 	return base
 }
 
-// showsNoFailure reports whether a pasted answer is a success: a 2xx or
+// showsNoFailure reports whether a pasted response is a success: a 2xx or
 // 3xx status without an OAuth error, showing a Keycloak page without a
 // message (the login form), a JSON body, a form_post page or no body.
 func showsNoFailure(ev Evidence) bool {
@@ -174,10 +187,10 @@ func showsNoFailure(ev Evidence) bool {
 		strings.Contains(strings.ToLower(body), `name="code"`)
 }
 
-// answerStep returns the step of a pasted server answer: the refresh step
-// for a refresh grant, the authorization step for pages and redirects,
-// else the token step.
-func answerStep(ev Evidence) Step {
+// responseStep returns the step of a pasted server response: the refresh
+// step for a refresh grant, the authorization step for pages and
+// redirects, else the token step.
+func responseStep(ev Evidence) Step {
 	switch {
 	case ev.Context.GrantType == grantRefresh:
 		return StepRefresh
@@ -201,7 +214,7 @@ func readText(text string) (piece, error) {
 	p := piece{kind: KindPageText, summary: pageSummary(page)}
 	p.ctx.ClientID = clientIDRE.FindString(text)
 	ev := Evidence{Step: StepAuthorize, Page: &page}
-	p.answer = &ev
+	p.response = &ev
 	return p, nil
 }
 
@@ -224,7 +237,7 @@ func readHTML(text string) (piece, error) {
 		return piece{}, errors.New("the HTML shows no Keycloak page heading or message; paste the whole page or its text")
 	}
 	ev := Evidence{Step: StepAuthorize, Page: &page}
-	return piece{kind: KindHTML, summary: pageSummary(page), answer: &ev}, nil
+	return piece{kind: KindHTML, summary: pageSummary(page), response: &ev}, nil
 }
 
 // isHAR reports whether text is a HAR file: a JSON object whose "log" has

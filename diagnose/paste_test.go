@@ -127,9 +127,9 @@ func TestReadPastedTranscript(t *testing.T) {
 	if got := ids(rep.Parts[0].Diagnoses); !strings.Contains(strings.Join(got, " "), IDWrongEnvironment) {
 		t.Errorf("curl diagnoses = %v, want wrong-environment for a trial client on production", got)
 	}
-	answer := rep.Parts[1].Diagnoses
-	if answer[0].ID != IDInvalidRefreshToken || answer[0].Step != StepRefresh {
-		t.Errorf("answer diagnosis = %s at %s, want invalid-refresh-token at refresh", answer[0].ID, answer[0].Step)
+	response := rep.Parts[1].Diagnoses
+	if response[0].ID != IDInvalidRefreshToken || response[0].Step != StepRefresh {
+		t.Errorf("response diagnosis = %s at %s, want invalid-refresh-token at refresh", response[0].ID, response[0].Step)
 	}
 }
 

@@ -28,7 +28,7 @@ func (tr tokenRequest) checks(own, all Context) []Diagnosis {
 	}
 	if tr.method == "GET" {
 		out = append(out, newDiagnosis(IDUnexpectedResponse, StepToken,
-			"the request uses GET; the token endpoint takes POST and answers GET with 405"))
+			"the request uses GET; the token endpoint takes POST and responds to GET with 405"))
 	}
 	out = append(out, tr.bodyChecks(own, all)...)
 	out = append(out, tr.authChecks(own)...)
@@ -40,7 +40,7 @@ func (tr tokenRequest) checks(own, all Context) []Diagnosis {
 func (tr tokenRequest) bodyChecks(own, all Context) []Diagnosis {
 	if tr.contentType != "" && !strings.HasPrefix(tr.contentType, "application/x-www-form-urlencoded") {
 		return []Diagnosis{newDiagnosis(IDInvalidRequest, StepToken,
-			fmt.Sprintf("the body is sent as %s; Keycloak reads only form-encoded parameters and answers "+
+			fmt.Sprintf("the body is sent as %s; Keycloak reads only form-encoded parameters and responds with "+
 				"\"Missing form parameter: grant_type\"", tr.contentType))}
 	}
 	grant := own.GrantType

@@ -10,7 +10,7 @@ import (
 )
 
 // readURLLine reads a line holding a URL, possibly broken over lines and
-// preceded by a label such as "Registered on server". It tells apart an
+// preceded by a label such as "Registered on server". It distinguishes an
 // error redirect, a callback with a code, an authorization request and a
 // plain redirect URI.
 func readURLLine(text string, sec *secrets) (piece, error) {
@@ -83,7 +83,7 @@ func readErrorRedirect(u *url.URL, q url.Values) piece {
 	if d := q.Get("error_description"); d != "" {
 		summary += fmt.Sprintf(" error_description=%q", d)
 	}
-	p := piece{kind: KindErrorRedirect, summary: summary, answer: &ev}
+	p := piece{kind: KindErrorRedirect, summary: summary, response: &ev}
 	if u.Host != "redirect.invalid" {
 		p.ctx.RedirectURI = redirectBase(u)
 	}

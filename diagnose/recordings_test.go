@@ -12,8 +12,8 @@ import (
 )
 
 // recordedDiagnoses names, for every recording of Keycloak 26.7.1, the
-// diagnosis its answer must get first, or "" for a successful answer. The
-// grant is what the recording's name says the token request sent.
+// diagnosis its response must get first, or "" for a successful response.
+// The grant is the one the recording's name implies the token request sent.
 var recordedDiagnoses = []struct {
 	name, grant, want string
 }{
@@ -88,7 +88,7 @@ var recordedDiagnoses = []struct {
 }
 
 // recordingEvidence builds the evidence flow would hand to Match for a
-// recorded answer: the step from the path, the status, headers, body and
+// recorded response: the step from the path, the status, headers, body and
 // the parameters of a redirect.
 func recordingEvidence(r recording.Response, grant string) Evidence {
 	ev := Evidence{Step: recordingStep(r.Path, grant), Status: r.Status, Header: r.Header, Body: r.Body,
