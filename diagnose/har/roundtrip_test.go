@@ -426,3 +426,26 @@ func containsText(list []string, part string) bool {
 	}
 	return false
 }
+
+func TestRecorderConcurrentAdd(t *testing.T) {
+	rec := NewRecorder("ksauth", "test")
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 50 {
+				rec.AddEntry(Entry{Start: time.Unix(int64(g*100+i), 0), Method: "GET",
+					URL: "http://127.0.0.1/callback?code=c", Status: 200})
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	if got := rec.Len(); got != 400 {
+		t.Errorf("Len = %d, want 400", got)
+	}
+	if got := len(rec.Archive().Log.Entries); got != 400 {
+		t.Errorf("Archive entries = %d, want 400", got)
+	}
+}
