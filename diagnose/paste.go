@@ -48,6 +48,7 @@ const (
 	KindTokenForm     Kind = "token-request-body"
 	KindBasicHeader   Kind = "basic-header"
 	KindRedirectURI   Kind = "redirect-uri"
+	KindErrorText     Kind = "error-text"
 )
 
 // Part is one recognised piece of pasted input and what it shows.

@@ -22,6 +22,9 @@ type tokenRequest struct {
 	user        string // curl's -u value, user:password
 	contentType string
 	method      string
+	// dataFile is true when curl reads the body from a file (-d @file),
+	// which the paste does not include.
+	dataFile bool
 }
 
 // readCurl reads a curl command: -u, -H, -d/--data/--data-urlencode/
@@ -73,7 +76,11 @@ func parseCurl(words []string) (tokenRequest, error) {
 			tr.header(arg())
 		case name == "-d" || name == "--data" || name == "--data-raw" || name == "--data-binary" ||
 			strings.HasPrefix(w, "-d") && len(w) > 2:
-			data = append(data, arg())
+			if d := arg(); strings.HasPrefix(d, "@") && name != "--data-raw" {
+				tr.dataFile = true
+			} else {
+				data = append(data, d)
+			}
 		case name == "--data-urlencode":
 			data = append(data, encodeDataURLEncode(arg()))
 		case name == "--json":
@@ -102,7 +109,7 @@ func parseCurl(words []string) (tokenRequest, error) {
 		}
 		tr.form = form
 	}
-	if tr.url == "" && len(data) == 0 && tr.basic == "" && tr.user == "" {
+	if tr.url == "" && len(data) == 0 && !tr.dataFile && tr.basic == "" && tr.user == "" {
 		return tr, errors.New("the curl command has no URL, data or credentials")
 	}
 	return tr, nil

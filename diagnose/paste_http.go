@@ -34,7 +34,7 @@ func readHTTP(text string, sec *secrets) (piece, error) {
 	}
 	ev.Status = statusOf(lines[i])
 
-	for i++; i < len(lines) && strings.TrimSpace(lines[i]) != ""; i++ {
+	for i++; i < len(lines) && !isHeaderEnd(lines[i]); i++ {
 		k, v, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(lines[i]), "< "), ":")
 		if !ok {
 			continue

@@ -209,7 +209,7 @@ var clientIDRE = regexp.MustCompile(`\bdevp-[A-Za-z0-9][A-Za-z0-9-]*`)
 func readText(text string) (piece, error) {
 	page, ok := PageText(text)
 	if !ok {
-		return piece{}, errNotRecognised
+		return readErrorText(text)
 	}
 	p := piece{kind: KindPageText, summary: pageSummary(page)}
 	p.ctx.ClientID = clientIDRE.FindString(text)
@@ -233,6 +233,11 @@ func pageSummary(p Page) string {
 // form_post page carries the authorization code.
 func readHTML(text string) (piece, error) {
 	page := ParsePage([]byte(text))
+	if page.Heading == "" && page.Message == "" {
+		if p, ok := PageText(htmlText(text)); ok {
+			page = p
+		}
+	}
 	if page.Heading == "" && page.Message == "" {
 		return piece{}, errors.New("the HTML shows no Keycloak page heading or message; paste the whole page or its text")
 	}

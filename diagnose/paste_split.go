@@ -111,7 +111,7 @@ func matchHTTPLines(lines []string, i int) int {
 		return 0
 	}
 	j++
-	for j < len(lines) && strings.TrimSpace(lines[j]) != "" {
+	for j < len(lines) && !isHeaderEnd(lines[j]) {
 		j++
 	}
 	if j >= len(lines) {
@@ -119,6 +119,13 @@ func matchHTTPLines(lines []string, i int) int {
 	}
 	j++ // the blank line
 	return j - i + bodyLines(lines, j)
+}
+
+// isHeaderEnd reports whether line ends a header block: a blank line, or
+// the "<" line that curl -v prints between response headers and body.
+func isHeaderEnd(line string) bool {
+	t := strings.TrimSpace(line)
+	return t == "" || t == "<"
 }
 
 // bodyLines returns how many lines from j form a response body.

@@ -252,3 +252,76 @@ func TestReadPastedCapsParts(t *testing.T) {
 		t.Errorf("notes = %d, want at most %d", len(rep.Notes), maxNotes+2)
 	}
 }
+
+func TestReadPastedErrorText(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"log line", "2026-03-01 token request failed: invalid_grant (Code not valid)", IDInvalidCodeGrant},
+		{"description only", "the server said: Invalid client or Invalid client credentials", IDInvalidClientCredentials},
+		{"code only", "we get unauthorized_client every time", IDUnauthorizedClient},
+		{"scope prefix", "error invalid_scope: Invalid scopes: financial_api items", IDInvalidScope},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := ReadPasted([]byte(tt.text), Context{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Parts[0].Kind != KindErrorText {
+				t.Errorf("kind = %q, want error-text", rep.Parts[0].Kind)
+			}
+			if got := firstIDs(rep); len(got) == 0 || got[0] != tt.want {
+				t.Errorf("diagnoses = %v, want %s first", got, tt.want)
+			}
+		})
+	}
+	rep, err := ReadPasted([]byte("error invalid_scope: Invalid scopes: financial_api items"), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := rep.Parts[0].Diagnoses[0]; !containsText(d.Evidence, `did you mean "financial-api"?`) {
+		t.Errorf("evidence = %q, want the scope suggestion", d.Evidence)
+	}
+}
+
+func TestReadPastedCurlVerbose(t *testing.T) {
+	input := `*   Trying 1.2.3.4:443...
+> POST /realms/k-series/protocol/openid-connect/token HTTP/1.1
+> Host: auth.lsk-prod.app
+> Authorization: Basic ` + basicOf("devp-v2-prod-1:"+pastedSecret) + `
+> Content-Type: application/x-www-form-urlencoded
+>
+< HTTP/1.1 400 Bad Request
+< Content-Type: application/json
+<
+{"error":"invalid_grant","error_description":"PKCE verification failed: Code mismatch"}`
+	rep, err := ReadPasted([]byte(input), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(allIDs(rep), IDPKCEFailed) {
+		t.Errorf("diagnoses = %s (kinds %v), want pkce-failed", allIDs(rep), rep.Kinds)
+	}
+	if out, _ := json.Marshal(rep); bytes.Contains(out, []byte(pastedSecret)) {
+		t.Errorf("report shows the secret: %s", out)
+	}
+}
+
+func TestReadPastedHTMLFragment(t *testing.T) {
+	rep, err := ReadPasted([]byte("<div>We are sorry...<br>Invalid parameter: redirect_uri</div>"), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := firstIDs(rep); len(got) == 0 || got[0] != IDRedirectURIMismatch {
+		t.Errorf("diagnoses = %v, want redirect-uri-mismatch", got)
+	}
+}
+
+func TestCurlDataFromFile(t *testing.T) {
+	rep, err := ReadPasted([]byte("curl -d @body.txt https://auth.lsk-trial.app/realms/k-series/protocol/openid-connect/token"), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := allIDs(rep); got != "" {
+		t.Errorf("diagnoses = %s, want none for a body read from a file", got)
+	}
+}

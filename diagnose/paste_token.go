@@ -45,6 +45,8 @@ func (tr tokenRequest) bodyChecks(own, all Context) []Diagnosis {
 	}
 	grant := own.GrantType
 	switch {
+	case !tr.form.Has("grant_type") && tr.dataFile:
+		return nil
 	case !tr.form.Has("grant_type"):
 		return []Diagnosis{newDiagnosis(IDInvalidRequest, StepToken, "the token request has no grant_type")}
 	case !slices.Contains(knownGrants, grant):
@@ -107,6 +109,8 @@ func (tr tokenRequest) authChecks(own Context) []Diagnosis {
 		out = append(out, secretChecks(pass, StepToken)...)
 	case tr.form.Has("client_secret"):
 		out = append(out, secretChecks(tr.form.Get("client_secret"), StepToken)...)
+	case tr.dataFile:
+		// The credentials may be in the body file.
 	default:
 		out = append(out, newDiagnosis(IDInvalidClientCredentials, StepToken,
 			"the request has no Authorization: Basic header, no -u and no client_secret"))
