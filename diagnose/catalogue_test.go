@@ -94,3 +94,23 @@ func TestRuleIDsExist(t *testing.T) {
 		t.Error("catalogue order lacks unknown")
 	}
 }
+
+func TestCatalogueStepsAndOrder(t *testing.T) {
+	seen := map[string]bool{}
+	for _, id := range catalogueOrder {
+		if seen[id] {
+			t.Errorf("catalogue order lists %q twice", id)
+		}
+		seen[id] = true
+	}
+	for id, e := range catalogue {
+		if !seen[id] {
+			t.Errorf("entry %q is missing from the catalogue order", id)
+		}
+		for _, s := range e.Steps {
+			if !slices.Contains(Steps, s) {
+				t.Errorf("entry %q names unknown step %q", id, s)
+			}
+		}
+	}
+}
