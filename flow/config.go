@@ -118,6 +118,10 @@ type Config struct {
 	// LoginPaste mode. Required in that mode.
 	ReadRedirect func(ctx context.Context) (string, error)
 
+	// RegisteredRedirectURI is the redirect URI as registered for the
+	// client, when the user knows it. The preflight step compares it with
+	// RedirectURI character by character.
+	RegisteredRedirectURI string
 	// Preflight runs diagnose.Preflight's offline checks first and records
 	// them as the preflight step. Its findings go into Result.Diagnoses and
 	// do not stop the flow.

@@ -14,11 +14,12 @@ import (
 func (r *runner) preflight() {
 	t := r.timeline.begin(diagnose.StepPreflight)
 	found := diagnose.Preflight(r.cfg.Env, diagnose.PreflightInput{
-		ClientID:      r.cfg.ClientID,
-		ClientSecret:  r.cfg.ClientSecret,
-		RedirectURI:   r.cfg.RedirectURI,
-		Scope:         r.scopeParam(),
-		CheckRequired: true,
+		ClientID:              r.cfg.ClientID,
+		ClientSecret:          r.cfg.ClientSecret,
+		RedirectURI:           r.cfg.RedirectURI,
+		RegisteredRedirectURI: r.cfg.RegisteredRedirectURI,
+		Scope:                 r.scopeParam(),
+		CheckRequired:         true,
 	})
 	r.addDiagnoses(found)
 	errs := 0

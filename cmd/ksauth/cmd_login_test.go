@@ -126,3 +126,24 @@ func TestLoginUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestLoginRegisteredRedirectCompared(t *testing.T) {
+	envFile, seed := startEmulator(t)
+	env := map[string]string{"KSAUTH_CLIENT_SECRET": seed.TrialClient.Secret, "KSAUTH_PASSWORD": seed.TrialUser.Password}
+	r := ksauth(t, "", env, "login", "--env", envFile, "--client-id", seed.TrialClient.ClientID,
+		"--redirect-uri", "http://127.0.0.1:0/callback", "--registered-redirect-uri", "http://127.0.0.1:0/callback/",
+		"--username", seed.TrialUser.Username, "--json")
+	var doc struct {
+		Diagnoses []struct{ ID, Step string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
+	}
+	found := false
+	for _, d := range doc.Diagnoses {
+		found = found || (d.ID == "redirect-uri-mismatch" && d.Step == "preflight")
+	}
+	if !found {
+		t.Errorf("diagnoses = %+v, want redirect-uri-mismatch at preflight", doc.Diagnoses)
+	}
+}

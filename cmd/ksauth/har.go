@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/kseries-tools/ksauth/diagnose/har"
 	"github.com/kseries-tools/ksauth/flow"
@@ -34,7 +35,8 @@ func (s *harSink) add(ex flow.Exchange) {
 	e := har.Entry{
 		Start:          ex.Start,
 		Duration:       ex.Duration,
-		Timings:        har.NoTimings(),
+		Timings:        harTimings(ex.Timings),
+		HTTPVersion:    ex.Proto,
 		Method:         ex.Method,
 		URL:            ex.URL,
 		RequestHeader:  ex.RequestHeader,
@@ -54,4 +56,28 @@ func (s *harSink) add(ex flow.Exchange) {
 
 func (s *harSink) write() error {
 	return s.rec.WriteFile(s.path)
+}
+
+// harTimings converts the flow's phases to HAR's, in milliseconds. A phase
+// that did not happen is -1, as HAR 1.2 has it. HAR counts the TLS
+// handshake in both ssl and connect, so connect is TCP plus TLS.
+func harTimings(t flow.Timings) har.Timings {
+	out := har.NoTimings()
+	if t.Wait == 0 && t.Send == 0 {
+		return out
+	}
+	phase := func(d time.Duration) float64 {
+		if d <= 0 {
+			return -1
+		}
+		return float64(d) / float64(time.Millisecond)
+	}
+	out.Blocked = phase(t.Blocked)
+	out.DNS = phase(t.DNS)
+	out.SSL = phase(t.TLS)
+	out.Connect = phase(t.Connect + t.TLS)
+	out.Send = max(phase(t.Send), 0)
+	out.Wait = max(phase(t.Wait), 0)
+	out.Receive = 0
+	return out
 }
