@@ -28,10 +28,10 @@ const (
 	consentCancel consentChoice = "cancel"
 )
 
-// browser stands in for the person at the browser in scenarios where the
+// browser acts for the person at the browser in scenarios where the
 // flow waits for a callback, and for the integrator's own front end in
 // scenarios that obtain a code outside the flow. It keeps cookies, fills
-// in Keycloak's login form, answers a consent page and stops at the
+// in Keycloak's login form, submits a consent page and stops at the
 // redirect that leaves the realm.
 type browser struct {
 	client *http.Client
@@ -94,7 +94,7 @@ func (b *browser) signIn(ctx context.Context, authURL, username, password string
 		case kind == formConsent:
 			form.values.Set(string(choice), "")
 		default:
-			return nil, fmt.Errorf("browser stopped at a page it cannot answer: %s", pageSummary(body))
+			return nil, fmt.Errorf("browser stopped at a page it cannot fill in: %s", pageSummary(body))
 		}
 		if req, err = form.request(ctx, resp.Request.URL, realm); err != nil {
 			return nil, err
@@ -133,7 +133,7 @@ func deliver(ctx context.Context, loc *url.URL) error {
 	return resp.Body.Close()
 }
 
-// formKind tells Keycloak's login form from its consent form.
+// formKind distinguishes Keycloak's login form from its consent form.
 type formKind int
 
 const (

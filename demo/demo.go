@@ -2,9 +2,9 @@
 // process and on loopback only: the whole flow as it should go (Run), and
 // one scenario for each mistake integrators make (RunScenario, RunAll).
 //
-// Every scenario makes its mistake for real. The emulator answers over
+// Every scenario makes its mistake for real. The emulator responds over
 // HTTP on 127.0.0.1 as Keycloak 26 would, and diagnose.Match explains the
-// answer; the demo only arranges the mistake and records what happened.
+// response. The demo only arranges the mistake and records what happened.
 package demo
 
 import (
@@ -19,12 +19,16 @@ import (
 	"github.com/kseries-tools/ksauth/flow"
 )
 
-// Options are what a caller can attach to a demo run. The zero value runs
-// quietly with redacted tokens.
+// Options configure the output of a demo run: narration, an exchange hook
+// and token display. The zero value runs quietly with redacted tokens.
 type Options struct {
 	// Narration receives progress for people, such as each finished step.
 	// Default io.Discard.
 	Narration io.Writer
+	// Trace receives the verbose trace: every HTTP exchange, redacted.
+	// flow writes its own exchanges, and the demo writes those it sends
+	// itself in the same layout. Default: no trace.
+	Trace io.Writer
 	// OnExchange receives every HTTP exchange raw, in order, for a
 	// verbose trace or a HAR recorder: the flow's own and those the demo
 	// sends itself, such as a scenario's hand-made token request. An
@@ -50,12 +54,12 @@ var DefaultScopes = []string{"openid", "profile", "email", "orders-api", "items"
 const callbackTimeout = 2 * time.Minute
 
 // Run runs the default demo. It starts the emulator on 127.0.0.1 with its
-// seeded realms, then signs in to the trial realm with the seeded demo
-// client and user: discovery, probe, a headless login that fills in the
-// login form, the callback, the code exchange, token verification and a
-// refresh with a check that the old refresh token is rejected. It stops
-// the emulator before it returns the flow's result. A failure returns the
-// partial result with a *flow.Error.
+// seeded realms and signs in to the trial realm with the seeded demo
+// client and user. The steps are discovery, probe, a headless login that
+// fills in the login form, the callback, the code exchange, token
+// verification, and a refresh that checks that the old refresh token is
+// rejected. Run stops the emulator before it returns the flow's result. A
+// failure returns the partial result with a *flow.Error.
 func Run(ctx context.Context, opts Options) (*flow.Result, error) {
 	l, err := startLab(opts, nil)
 	if err != nil {
@@ -87,6 +91,7 @@ func (l *lab) flowConfig(env envs.Env, client emulator.ClientConfig) flow.Config
 		HTTPClient:      l.flowHTTPClient(),
 		Narration:       l.opts.Narration,
 		OnExchange:      l.record,
+		Trace:           l.trace,
 		CallbackTimeout: callbackTimeout,
 		OpenBrowser: func(string) error {
 			return fmt.Errorf("the demo opens no system browser")

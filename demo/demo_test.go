@@ -27,15 +27,16 @@ func secretsOf(t *testing.T) []string {
 }
 
 func TestRunDefaultDemo(t *testing.T) {
-	var narration, trace bytes.Buffer
+	var narration, trace, hooked bytes.Buffer
 	var exchanges []flow.Exchange
-	res, err := Run(context.Background(), Options{Narration: &narration, OnExchange: func(ex flow.Exchange) {
+	res, err := Run(context.Background(), Options{Narration: &narration, Trace: &trace, OnExchange: func(ex flow.Exchange) {
 		exchanges = append(exchanges, ex)
-		trace.WriteString(exchangeText(ex.Redacted()))
+		hooked.WriteString(exchangeText(ex.Redacted()))
 	}})
 	if err != nil {
 		t.Fatalf("Run: %v\nnarration:\n%s", err, narration.String())
 	}
+
 	want := []diagnose.Step{diagnose.StepDiscovery, diagnose.StepProbe, diagnose.StepAuthorize,
 		diagnose.StepCallback, diagnose.StepToken, diagnose.StepVerify, diagnose.StepRefresh}
 	var got []diagnose.Step
@@ -63,9 +64,11 @@ func TestRunDefaultDemo(t *testing.T) {
 	if len(exchanges) == 0 {
 		t.Error("OnExchange received no exchange")
 	}
+
 	out, _ := json.Marshal(res)
 	for _, secret := range secretsOf(t) {
-		for name, text := range map[string]string{"narration": narration.String(), "trace": trace.String(), "result": string(out)} {
+		for name, text := range map[string]string{"narration": narration.String(), "trace": trace.String(),
+			"redacted exchanges": hooked.String(), "result": string(out)} {
 			if strings.Contains(text, secret) {
 				t.Errorf("%s contains a seeded secret", name)
 			}
@@ -101,9 +104,9 @@ func TestScenarios(t *testing.T) {
 	secrets := secretsOf(t)
 	for _, s := range Scenarios() {
 		t.Run(s.ID, func(t *testing.T) {
-			var trace bytes.Buffer
-			o, err := RunScenario(context.Background(), s.ID, Options{OnExchange: func(ex flow.Exchange) {
-				trace.WriteString(exchangeText(ex.Redacted()))
+			var trace, hooked bytes.Buffer
+			o, err := RunScenario(context.Background(), s.ID, Options{Trace: &trace, OnExchange: func(ex flow.Exchange) {
+				hooked.WriteString(exchangeText(ex.Redacted()))
 			}})
 			if err != nil {
 				t.Fatalf("RunScenario: %v", err)
@@ -112,7 +115,7 @@ func TestScenarios(t *testing.T) {
 				t.Fatalf("scenario error: %s", o.Error)
 			}
 			if o.Got != s.Expected {
-				t.Errorf("diagnosis = %q, want %q (diagnoses %+v, answer %+v)", o.Got, s.Expected, o.Diagnoses, o.Answer)
+				t.Errorf("diagnosis = %q, want %q (diagnoses %+v, response %+v)", o.Got, s.Expected, o.Diagnoses, o.Response)
 			}
 			if o.GotStep != s.Step {
 				t.Errorf("step = %q, want %q", o.GotStep, s.Step)
@@ -123,8 +126,11 @@ func TestScenarios(t *testing.T) {
 			if o.Request == nil {
 				t.Error("no request recorded")
 			}
-			if o.Answer == (Answer{}) {
-				t.Error("no answer recorded")
+			if o.Response == (Response{}) {
+				t.Error("no response recorded")
+			}
+			if !strings.Contains(trace.String(), "--> ") {
+				t.Error("trace is empty")
 			}
 			out, _ := json.Marshal(o)
 			for _, secret := range secrets {
@@ -133,6 +139,9 @@ func TestScenarios(t *testing.T) {
 				}
 				if strings.Contains(trace.String(), secret) {
 					t.Error("trace contains a seeded secret")
+				}
+				if strings.Contains(hooked.String(), secret) {
+					t.Error("redacted exchanges contain a seeded secret")
 				}
 			}
 		})

@@ -99,6 +99,8 @@ type lab struct {
 	production envs.Env
 	seed       seed
 	opts       Options
+	// trace is Options.Trace behind a mutex, or nil.
+	trace io.Writer
 	// client sends the requests the demo makes itself: the headless
 	// browser's and the hand-made token requests. It records each
 	// exchange with the step from the request's context.
@@ -119,6 +121,7 @@ func startLab(opts Options, clock *emulator.ManualClock) (*lab, error) {
 	if err != nil {
 		return nil, err
 	}
+
 	var emuOpts []emulator.Option
 	if clock != nil {
 		emuOpts = append(emuOpts, emulator.WithClock(clock))
@@ -130,6 +133,7 @@ func startLab(opts Options, clock *emulator.ManualClock) (*lab, error) {
 	if err := server.Start("127.0.0.1:0", "127.0.0.1:0"); err != nil {
 		return nil, fmt.Errorf("could not start the emulator: %w", err)
 	}
+
 	l := &lab{
 		server:     server,
 		clock:      clock,
@@ -137,6 +141,9 @@ func startLab(opts Options, clock *emulator.ManualClock) (*lab, error) {
 		production: envs.Local(envProduction, envs.TierProduction, server.ProductionIssuer()),
 		seed:       s,
 		opts:       opts,
+	}
+	if opts.Trace != nil {
+		l.trace = &lockedWriter{w: opts.Trace}
 	}
 	l.trial.CodeLifespan = s.codeLifespan
 	l.client = &http.Client{Timeout: httpTimeout, Transport: &recorder{base: newTransport(), lab: l}}
@@ -160,6 +167,15 @@ func (l *lab) record(ex flow.Exchange) {
 	l.exchanges = append(l.exchanges, ex)
 	if l.opts.OnExchange != nil {
 		l.opts.OnExchange(ex)
+	}
+}
+
+// recordOwn records an exchange the demo sent itself and writes it to the
+// trace, which flow does for its own exchanges.
+func (l *lab) recordOwn(ex flow.Exchange) {
+	l.record(ex)
+	if l.trace != nil {
+		writeTrace(l.trace, ex.Redacted())
 	}
 }
 

@@ -11,7 +11,8 @@ import (
 	"github.com/kseries-tools/ksauth/internal/redact"
 )
 
-// Outcome is what one scenario did and what ksauth made of it.
+// Outcome is the record of one scenario run: the mistake, the failing
+// request and its response, and the diagnoses ksauth gave.
 type Outcome struct {
 	Scenario string        `json:"scenario"`
 	Summary  string        `json:"summary"`
@@ -23,8 +24,8 @@ type Outcome struct {
 
 	// Request is the failing request, redacted.
 	Request *Request `json:"request,omitempty"`
-	// Answer is the server's answer to it, or the local finding.
-	Answer Answer `json:"answer"`
+	// Response is the server's response to it, or the local finding.
+	Response Response `json:"response"`
 	// Steps is the timeline of the run up to the failure.
 	Steps []flow.StepRecord `json:"steps"`
 	// Diagnoses are diagnose.Match's explanations, most likely first.
@@ -36,7 +37,7 @@ type Outcome struct {
 	GotStep diagnose.Step `json:"got_step,omitempty"`
 	// Pass is true when Got is Expected at Step.
 	Pass bool `json:"pass"`
-	// Error says why the scenario produced no diagnosis: the mistake went
+	// Error explains why the scenario produced no diagnosis: the mistake went
 	// unnoticed, or the scenario could not be staged.
 	Error string `json:"error,omitempty"`
 }
@@ -57,9 +58,9 @@ type Request struct {
 	Observed bool `json:"observed,omitempty"`
 }
 
-// Answer is the server's exact answer, or the local finding when no answer
-// arrived or the flow rejected one.
-type Answer struct {
+// Response is the server's exact response, or the local finding when no
+// response arrived or the flow rejected one.
+type Response struct {
 	Status      int    `json:"status,omitempty"`
 	ContentType string `json:"content_type,omitempty"`
 	// Error, ErrorDescription are the OAuth error fields of a JSON body or
@@ -73,14 +74,14 @@ type Answer struct {
 	Page string `json:"page,omitempty"`
 	// Server is the Server header, which names a proxy.
 	Server string `json:"server,omitempty"`
-	// Finding is what the flow found locally: a state or issuer mismatch,
+	// Finding describes the flow's local finding: a state or issuer mismatch,
 	// a refused connection.
 	Finding string `json:"finding,omitempty"`
 }
 
 // setEvidence records the evidence of the failure and its diagnoses.
 func (o *Outcome) setEvidence(ev diagnose.Evidence, ds []diagnose.Diagnosis) {
-	o.Answer = answerOf(ev)
+	o.Response = responseOf(ev)
 	if ds != nil {
 		o.Diagnoses = ds
 	}
@@ -97,9 +98,9 @@ func (o *Outcome) judge() {
 	o.Pass = o.Error == "" && o.Got == o.Expected && o.GotStep == o.Step
 }
 
-// answerOf reads the answer from evidence.
-func answerOf(ev diagnose.Evidence) Answer {
-	a := Answer{Status: ev.Status, Error: ev.Error, ErrorDescription: ev.ErrorDescription}
+// responseOf reads the response from evidence.
+func responseOf(ev diagnose.Evidence) Response {
+	a := Response{Status: ev.Status, Error: ev.Error, ErrorDescription: ev.ErrorDescription}
 	if ev.Header != nil {
 		a.ContentType, _, _ = mime.ParseMediaType(ev.Header.Get("Content-Type"))
 		a.Server = ev.Header.Get("Server")

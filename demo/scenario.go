@@ -19,7 +19,7 @@ type Scenario struct {
 	ID string `json:"id"`
 	// Summary is one line on what goes wrong.
 	Summary string `json:"summary"`
-	// Mistake says what the integrator did.
+	// Mistake describes what the integrator did.
 	Mistake string `json:"mistake"`
 	// Step is the flow step where the failure shows.
 	Step diagnose.Step `json:"step"`
@@ -154,8 +154,8 @@ func (l *lab) flowFailure(o *Outcome, res *flow.Result, err error) {
 	}
 }
 
-// manualFailure records the failure of a request the demo sent itself and
-// asks diagnose to explain it.
+// manualFailure records the failure of a request the demo sent itself,
+// explained by diagnose.Match.
 func (l *lab) manualFailure(o *Outcome, ev diagnose.Evidence, steps ...flow.StepRecord) {
 	o.Steps = append(o.Steps, steps...)
 	o.Env = ev.Context.Env

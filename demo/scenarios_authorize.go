@@ -125,7 +125,7 @@ func redirectScenario(redirectURI string) func(context.Context, *lab, *Outcome) 
 	}
 }
 
-// rematch asks diagnose again with facts the demo knows and the flow does
+// rematch runs diagnose.Match again with facts the demo knows and the flow does
 // not, such as the registered redirect URI or that a refresh token was
 // used before. It changes nothing when err is not a *flow.Error.
 func (l *lab) rematch(o *Outcome, err error, add func(*diagnose.Context)) {

@@ -16,7 +16,7 @@ import (
 )
 
 // callbackScenarios are mistakes the flow's callback catches: the browser
-// brings back an answer that does not belong to the request the flow
+// brings back a response that does not belong to the request the flow
 // sent. The demo's browser plays the person at the browser.
 func callbackScenarios() []Scenario {
 	return []Scenario{
@@ -130,7 +130,7 @@ func (l *lab) runWithBrowser(ctx context.Context, o *Outcome, cfg flow.Config, a
 
 // resolveStart returns the authorization request the flow opened. The
 // flow may open a short URL on its callback server that redirects to the
-// request; the browser follows that redirect once, as a browser would.
+// request, so the browser follows that redirect once.
 func (l *lab) resolveStart(ctx context.Context, opened string) (string, error) {
 	u, err := url.Parse(opened)
 	if err != nil {
@@ -155,7 +155,7 @@ func (l *lab) resolveStart(ctx context.Context, opened string) (string, error) {
 	resp.Body.Close()
 	loc, err := resp.Location()
 	if err != nil {
-		return "", fmt.Errorf("%s answered HTTP %d without a redirect to the authorization request", u.Redacted(), resp.StatusCode)
+		return "", fmt.Errorf("%s responded with HTTP %d instead of a redirect to the authorization request", u.Redacted(), resp.StatusCode)
 	}
 	return loc.String(), nil
 }

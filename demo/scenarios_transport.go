@@ -13,7 +13,7 @@ import (
 )
 
 // proxyPage is the page a corporate web proxy shows in place of the
-// server it blocks, with status 200, as such proxies answer.
+// server it blocks, with status 200, as such proxies do.
 const proxyPage = `<!DOCTYPE html>
 <html><head><title>Access to this site is restricted</title></head>
 <body><h1>Access to this site is restricted</h1>
@@ -22,7 +22,7 @@ const proxyPage = `<!DOCTYPE html>
 `
 
 // transportScenarios are failures between ksauth and the realm: nothing
-// listening, and answers from something other than Keycloak. The
+// listening, and responses from something other than Keycloak. The
 // emulator's fault injection plays the proxy.
 func transportScenarios() []Scenario {
 	return []Scenario{
@@ -36,7 +36,7 @@ func transportScenarios() []Scenario {
 		},
 		{
 			ID:       diagnose.IDUnexpectedResponse,
-			Summary:  "a proxy answers the token request with an HTML page",
+			Summary:  "a proxy returns an HTML page for the token request",
 			Mistake:  "the token request goes through a web proxy that returns its own page with status 200",
 			Step:     diagnose.StepToken,
 			Expected: diagnose.IDUnexpectedResponse,
@@ -45,8 +45,8 @@ func transportScenarios() []Scenario {
 		},
 		{
 			ID:       diagnose.IDServerError,
-			Summary:  "the token endpoint answers 503",
-			Mistake:  "the load balancer in front of the realm has no healthy server and answers 503",
+			Summary:  "the token endpoint returns 503",
+			Mistake:  "the load balancer in front of the realm has no healthy server and returns 503",
 			Step:     diagnose.StepToken,
 			Expected: diagnose.IDServerError,
 			run:      faultScenario(emulator.ProxyErrorFault(http.StatusServiceUnavailable)),

@@ -43,7 +43,7 @@ type codeGrant struct {
 	duration time.Duration
 }
 
-// age returns the code's age as the emulator sees it: the wall time since
+// age returns the code's age as the emulator measures it: the wall time since
 // it arrived plus any time the emulator's clock was moved forward.
 func (g codeGrant) age(l *lab) time.Duration {
 	age := time.Since(g.arrivedWall)
@@ -126,7 +126,7 @@ type tokenRequest struct {
 var evidenceHeaders = []string{"Content-Type", "WWW-Authenticate", "Location", "Date", "Server"}
 
 // send posts the request to the environment's token endpoint and returns
-// the evidence of the answer: status, headers, capped body, the OAuth
+// the evidence of the response: status, headers, capped body, the OAuth
 // error fields of a JSON body (RFC 6749 §5.2), or the transport failure.
 func (l *lab) send(ctx context.Context, tr tokenRequest) diagnose.Evidence {
 	ev := diagnose.Evidence{Step: tr.step, Context: tr.context}
@@ -153,7 +153,7 @@ func (l *lab) send(ctx context.Context, tr tokenRequest) diagnose.Evidence {
 	return ev
 }
 
-// fillResponse copies an HTTP answer into the evidence.
+// fillResponse copies an HTTP response into the evidence.
 func fillResponse(ev *diagnose.Evidence, resp *http.Response, body []byte) {
 	ev.Status = resp.StatusCode
 	ev.Header = http.Header{}

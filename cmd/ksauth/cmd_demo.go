@@ -37,7 +37,7 @@ granted scopes and the tokens, redacted unless --show-tokens.
 
 --scenario ID makes one mistake integrators make, for real, against the
 emulator and walks through it: the step, the request (redacted), the server's
-exact answer, the diagnosis and the fix. --all runs every scenario and prints
+exact response, the diagnosis and the fix. --all runs every scenario and prints
 one row each; it exits 0 only when every scenario produced its expected
 diagnosis. --list names the scenarios.`,
 		Example: `  ksauth demo
@@ -76,13 +76,14 @@ func runDemo(ctx context.Context, f demoFlags, io stdio, getenv func(string) str
 		}
 	}
 
-	// The exchange hook of a flow configuration carries --verbose and --har.
+	// A flow configuration's Trace and OnExchange carry --verbose and --har.
 	var hook flow.Config
 	rec, err := f.evidence.attach(&hook, io)
 	if err != nil {
 		return err
 	}
-	opts := demo.Options{Narration: io.Err, OnExchange: hook.OnExchange, ShowTokens: f.out.showTokens}
+	opts := demo.Options{Narration: io.Err, Trace: hook.Trace, OnExchange: hook.OnExchange,
+		ShowTokens: f.out.showTokens}
 	st := newStyle(io.Out, getenv)
 
 	switch {
@@ -157,18 +158,19 @@ func printScenario(w io.Writer, st style, o *demo.Outcome, asJSON bool) error {
 }
 
 // printWalkthrough prints the scenario's mistake, the request, the
-// server's answer, the timeline, the diagnoses with their fixes, and
+// server's response, the timeline, the diagnoses with their fixes, and
 // whether the diagnosis was the expected one.
 func printWalkthrough(w io.Writer, st style, o *demo.Outcome) {
 	fmt.Fprintf(w, "%s %s: %s\n", st.bold("Scenario"), o.Scenario, o.Summary)
 	fmt.Fprintf(w, "%s  %s\n", st.bold("Mistake"), o.Mistake)
 	fmt.Fprintf(w, "%s     %s (environment %s)\n", st.bold("Step"), o.Step, o.Env)
+
 	if o.Request != nil {
 		fmt.Fprintf(w, "\n%s\n", st.bold("Request sent (secrets redacted)"))
 		printRequest(w, o.Request)
 	}
-	fmt.Fprintf(w, "\n%s\n", st.bold("Answer"))
-	printAnswer(w, o.Answer)
+	fmt.Fprintf(w, "\n%s\n", st.bold("Response"))
+	printResponse(w, o.Response)
 	if len(o.Steps) > 0 {
 		fmt.Fprintln(w)
 		rows := [][]string{{"STEP", "STATUS", "TIME", "DETAIL"}}
@@ -178,6 +180,7 @@ func printWalkthrough(w io.Writer, st style, o *demo.Outcome) {
 		table(w, rows)
 	}
 	printDiagnoses(w, st, o.Diagnoses)
+
 	fmt.Fprintln(w)
 	if o.Pass {
 		fmt.Fprintf(w, "%s diagnosed %s at step %s, as expected\n", st.green("PASS"), o.Got, o.GotStep)
@@ -230,9 +233,9 @@ func printParams(w io.Writer, prefix string, v url.Values) {
 	}
 }
 
-// printAnswer prints the server's answer: status, content type, the OAuth
-// error fields, the page message, or the local finding.
-func printAnswer(w io.Writer, a demo.Answer) {
+// printResponse prints the server's response: status, content type, the
+// OAuth error fields, the page message, or the local finding.
+func printResponse(w io.Writer, a demo.Response) {
 	if a.Status != 0 {
 		line := fmt.Sprintf("  HTTP %d %s", a.Status, http.StatusText(a.Status))
 		if a.ContentType != "" {
