@@ -49,6 +49,7 @@ const (
 	KindBasicHeader   Kind = "basic-header"
 	KindRedirectURI   Kind = "redirect-uri"
 	KindErrorText     Kind = "error-text"
+	KindEndpointURL   Kind = "endpoint-url"
 )
 
 // Part is one recognised piece of pasted input and what it shows.

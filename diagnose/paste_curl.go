@@ -74,7 +74,7 @@ func parseCurl(words []string) (tokenRequest, error) {
 			tr.user = arg()
 		case name == "-H" || name == "--header" || strings.HasPrefix(w, "-H") && len(w) > 2:
 			tr.header(arg())
-		case name == "-d" || name == "--data" || name == "--data-raw" || name == "--data-binary" ||
+		case name == "-d" || name == "--data" || name == "--data-raw" || name == "--data-binary" || name == "--data-ascii" ||
 			strings.HasPrefix(w, "-d") && len(w) > 2:
 			if d := arg(); strings.HasPrefix(d, "@") && name != "--data-raw" {
 				tr.dataFile = true
@@ -86,7 +86,7 @@ func parseCurl(words []string) (tokenRequest, error) {
 		case name == "--json":
 			tr.contentType = "application/json"
 			data = append(data, arg())
-		case name == "-X" || name == "--request":
+		case name == "-X" || name == "--request" || strings.HasPrefix(w, "-X") && len(w) > 2:
 			tr.method = strings.ToUpper(arg())
 		case name == "--url":
 			tr.url = arg()

@@ -95,6 +95,9 @@ func diagnosePiece(index int, p piece, ctx Context) Part {
 	if p.response != nil && !showsNoFailure(*p.response) {
 		ev := *p.response
 		ev.Context = mergeContext(ctx, ev.Context)
+		if ev.Redirect.Has("iss") && ev.ExpectedIssuer == "" {
+			ev.ExpectedIssuer = ctx.Issuer
+		}
 		if ev.Step == "" {
 			ev.Step = responseStep(ev)
 		}

@@ -325,3 +325,48 @@ func TestCurlDataFromFile(t *testing.T) {
 		t.Errorf("diagnoses = %s, want none for a body read from a file", got)
 	}
 }
+
+func TestReadPastedRedirectIssuerMismatch(t *testing.T) {
+	input := "https://auth.lsk-trial.app/realms/k-series/protocol/openid-connect/auth?response_type=code&client_id=devp-v2-demo-x&scope=items&redirect_uri=https%3A%2F%2Flocalhost%2F\n" +
+		"https://localhost/?error=access_denied&iss=https%3A%2F%2Fauth.lsk-prod.app%2Frealms%2Fk-series\n"
+	rep, err := ReadPasted([]byte(input), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(rep.Parts[1].Diagnoses); strings.Join(got, " ") != IDAccessDenied+" "+IDIssuerMismatch {
+		t.Errorf("redirect diagnoses = %v, want [access-denied issuer-mismatch]", got)
+	}
+}
+
+func TestReadPastedEndpointURL(t *testing.T) {
+	rep, err := ReadPasted([]byte("Token URL: https://auth.lsk-prod.app/auth/realms/k-series/protocol/openid-connect/token"), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := rep.Parts[0]; p.Kind != KindEndpointURL || len(p.Diagnoses) == 0 || p.Diagnoses[0].ID != IDUnexpectedResponse {
+		t.Errorf("part = %+v, want an endpoint URL with unexpected-response for the /auth prefix", p)
+	}
+}
+
+func TestShellWords(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`curl -d 'a b' "c\"d" e\ f`, `curl|-d|a b|c"d|e f`},
+		{"curl \\\n  -u x:y", "curl|-u|x:y"},
+		{"curl ^\n -d a", "curl|-d|a"},
+		{"curl \"a\\\nb\"", "curl|ab"},
+		{"$ curl x", "curl|x"},
+	}
+	for _, tt := range tests {
+		got, err := shellWords(tt.in)
+		if err != nil {
+			t.Errorf("shellWords(%q) error = %v", tt.in, err)
+			continue
+		}
+		if strings.Join(got, "|") != tt.want {
+			t.Errorf("shellWords(%q) = %q, want %q", tt.in, strings.Join(got, "|"), tt.want)
+		}
+	}
+	if _, err := shellWords(`curl 'open`); err == nil {
+		t.Error("shellWords(unclosed quote) error = nil, want an error")
+	}
+}

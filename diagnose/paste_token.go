@@ -162,7 +162,11 @@ func shellWords(s string) ([]string, error) {
 		case c == '"':
 			j := i + 1
 			for ; j < len(s) && s[j] != '"'; j++ {
-				if s[j] == '\\' && j+1 < len(s) && strings.IndexByte("\"\\$`\n", s[j+1]) >= 0 {
+				if s[j] == '\\' && j+1 < len(s) && s[j+1] == '\n' {
+					j++
+					continue
+				}
+				if s[j] == '\\' && j+1 < len(s) && strings.IndexByte("\"\\$`", s[j+1]) >= 0 {
 					j++
 				}
 				cur.WriteByte(s[j])

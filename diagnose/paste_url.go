@@ -137,7 +137,7 @@ func readPlainURL(label string, u *url.URL) (piece, error) {
 		return piece{}, errNotRecognised
 	}
 	if strings.Contains(u.Path, "/realms/") || strings.HasPrefix(u.Path, "/oauth/") {
-		p := piece{kind: KindAuthorizeURL, summary: "endpoint URL " + u.String()}
+		p := piece{kind: KindEndpointURL, summary: "endpoint URL " + redirectBase(u)}
 		p.ctx.Issuer = issuerOf(u)
 		raw := u.String()
 		p.check = func(Context) []Diagnosis { return checkURLHost(raw) }
