@@ -121,7 +121,10 @@ func (l *lab) runWithBrowser(ctx context.Context, o *Outcome, cfg flow.Config, a
 			return d.err
 		}
 		l.flowFailure(o, res, err)
+		// The request is the redirect itself, so its parameters are not
+		// repeated in the response.
 		o.Request = callbackRequest(d.loc.String())
+		o.Response.Redirect = ""
 		return nil
 	}
 	l.flowFailure(o, res, err)

@@ -169,7 +169,11 @@ func printWalkthrough(w io.Writer, st style, o *demo.Outcome) {
 		fmt.Fprintf(w, "\n%s\n", st.bold("Request sent (secrets redacted)"))
 		printRequest(w, o.Request)
 	}
-	fmt.Fprintf(w, "\n%s\n", st.bold("Response"))
+	heading := "Response"
+	if r := o.Response; r.Status == 0 && r.Error == "" && r.Page == "" {
+		heading = "Finding"
+	}
+	fmt.Fprintf(w, "\n%s\n", st.bold(heading))
 	printResponse(w, o.Response)
 	if len(o.Steps) > 0 {
 		fmt.Fprintln(w)
