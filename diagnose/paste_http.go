@@ -47,7 +47,10 @@ func readHTTP(text string, sec *secrets) (piece, error) {
 		}
 	}
 	if i < len(lines) {
-		ev.Body = strings.Join(lines[i+1:], "\n")
+		if isSeparator(lines[i]) {
+			i++
+		}
+		ev.Body = strings.Join(lines[i:], "\n")
 	}
 
 	ev.Step = stepOfPath(path)

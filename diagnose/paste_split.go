@@ -117,13 +117,23 @@ func matchHTTPLines(lines []string, i int) int {
 	if j >= len(lines) {
 		return j - i
 	}
-	j++ // the blank line
+	if isSeparator(lines[j]) {
+		j++
+	}
 	return j - i + bodyLines(lines, j)
 }
 
-// isHeaderEnd reports whether line ends a header block: a blank line, or
-// the "<" line that curl -v prints between response headers and body.
+// isHeaderEnd reports whether line ends a header block: a separator, or
+// the first line of a JSON or HTML body pasted without one. No header
+// name starts with "{" or "<".
 func isHeaderEnd(line string) bool {
+	t := strings.TrimSpace(line)
+	return isSeparator(line) || strings.HasPrefix(t, "{") || strings.HasPrefix(t, "<") && !strings.HasPrefix(t, "< ")
+}
+
+// isSeparator reports whether line separates headers from body: a blank
+// line, or the "<" line that curl -v prints there.
+func isSeparator(line string) bool {
 	t := strings.TrimSpace(line)
 	return t == "" || t == "<"
 }

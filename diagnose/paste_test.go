@@ -370,3 +370,19 @@ func TestShellWords(t *testing.T) {
 		t.Error("shellWords(unclosed quote) error = nil, want an error")
 	}
 }
+
+func TestReadPastedStatusLineThenJSON(t *testing.T) {
+	for _, input := range []string{
+		"HTTP/1.1 400 Bad Request\n{\"error\":\"invalid_grant\",\"error_description\":\"Code not valid\"}",
+		"HTTP/1.1 400 Bad Request\nContent-Type: application/json\n{\"error\":\"invalid_grant\",\"error_description\":\"Code not valid\"}",
+		"< HTTP/2 400\n< content-type: application/json\n<\n{\"error\":\"invalid_grant\",\"error_description\":\"Code not valid\"}",
+	} {
+		rep, err := ReadPasted([]byte(input), Context{})
+		if err != nil {
+			t.Fatalf("ReadPasted(%q) error = %v", input, err)
+		}
+		if got := firstIDs(rep); len(rep.Parts) != 1 || len(got) == 0 || got[0] != IDInvalidCodeGrant {
+			t.Errorf("ReadPasted(%q) = %v (kinds %v), want one part with invalid-code-grant", input, got, rep.Kinds)
+		}
+	}
+}
