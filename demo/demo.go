@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
 	"github.com/kseries-tools/ksauth/envs"
@@ -88,7 +87,7 @@ func (l *lab) flowConfig(env envs.Env, client emulator.ClientConfig) flow.Config
 		ClientSecret:    client.Secret,
 		RedirectURI:     RedirectURI,
 		Scopes:          []string{"openid"},
-		HTTPClient:      l.flowHTTPClient(),
+		HTTPClient:      l.flowClient,
 		Narration:       l.opts.Narration,
 		OnExchange:      l.record,
 		Trace:           l.trace,
@@ -100,10 +99,4 @@ func (l *lab) flowConfig(env envs.Env, client emulator.ClientConfig) flow.Config
 			return "", fmt.Errorf("the demo reads no pasted redirect")
 		},
 	}
-}
-
-// flowHTTPClient returns a client for flow runs. It uses no proxy, since
-// every request goes to the emulator on loopback.
-func (l *lab) flowHTTPClient() *http.Client {
-	return &http.Client{Timeout: httpTimeout, Transport: newTransport()}
 }

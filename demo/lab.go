@@ -101,6 +101,8 @@ type lab struct {
 	opts       Options
 	// trace is Options.Trace behind a mutex, or nil.
 	trace io.Writer
+	// flowClient sends the flow's requests, without a proxy.
+	flowClient *http.Client
 	// client sends the requests the demo makes itself: the headless
 	// browser's and the hand-made token requests. It records each
 	// exchange with the step from the request's context.
@@ -146,6 +148,7 @@ func startLab(opts Options, clock *emulator.ManualClock) (*lab, error) {
 		l.trace = &lockedWriter{w: opts.Trace}
 	}
 	l.trial.CodeLifespan = s.codeLifespan
+	l.flowClient = &http.Client{Timeout: httpTimeout, Transport: newTransport()}
 	l.client = &http.Client{Timeout: httpTimeout, Transport: &recorder{base: newTransport(), lab: l}}
 	fmt.Fprintf(opts.Narration, "Emulator running: trial realm %s, production realm %s\n",
 		server.TrialIssuer(), server.ProductionIssuer())
@@ -156,6 +159,7 @@ func startLab(opts Options, clock *emulator.ManualClock) (*lab, error) {
 func (l *lab) close() {
 	l.server.Close()
 	l.client.CloseIdleConnections()
+	l.flowClient.CloseIdleConnections()
 }
 
 // record keeps an exchange and passes it to the caller's hook.
