@@ -118,7 +118,7 @@ func readSegment(s segment, sec *secrets) (piece, error) {
 	case segJSON:
 		p, err = readJSON(s.text, 0, sec)
 	case segHTML:
-		p, err = readHTML(s.text)
+		p, err = readHTML(s.text, sec)
 	case segCurl:
 		p, err = readCurl(s.text, sec)
 	case segURL:
@@ -232,9 +232,17 @@ func pageSummary(p Page) string {
 	return "Keycloak page: " + strings.Join(parts, " ")
 }
 
+// formPostCodeRE finds the code of a response_mode=form_post page, which
+// Keycloak 26.7.1 renders as <INPUT TYPE="HIDDEN" NAME="code" VALUE="...">.
+var formPostCodeRE = regexp.MustCompile(`(?i)name="code"\s+value="([^"]*)"`)
+
 // readHTML reads a Keycloak page's HTML. The body is not kept, because a
 // form_post page carries the authorization code.
-func readHTML(text string) (piece, error) {
+func readHTML(text string, sec *secrets) (piece, error) {
+	if m := formPostCodeRE.FindStringSubmatch(text); m != nil {
+		sec.add(m[1])
+		return piece{kind: KindCallback, summary: "form_post response with an authorization code (redacted)"}, nil
+	}
 	page := ParsePage([]byte(text))
 	if page.Heading == "" && page.Message == "" {
 		if p, ok := PageText(htmlText(text)); ok {

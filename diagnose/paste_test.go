@@ -386,3 +386,17 @@ func TestReadPastedStatusLineThenJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestReadPastedFormPost(t *testing.T) {
+	input := `<HTML><BODY><FORM METHOD="POST" ACTION="https://localhost/"><INPUT TYPE="HIDDEN" NAME="code" VALUE="` + pastedCode + `" /></FORM></BODY></HTML>`
+	rep, err := ReadPasted([]byte(input), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Parts[0].Kind != KindCallback || !rep.OK {
+		t.Errorf("part = %+v, want a callback without failure", rep.Parts[0])
+	}
+	if out, _ := json.Marshal(rep); bytes.Contains(out, []byte(pastedCode)) {
+		t.Errorf("report shows the code: %s", out)
+	}
+}
