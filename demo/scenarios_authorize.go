@@ -125,9 +125,9 @@ func redirectScenario(redirectURI string) func(context.Context, *lab, *Outcome) 
 	}
 }
 
-// rematch runs diagnose.Match again with facts the demo knows and the flow does
-// not, such as the registered redirect URI or that a refresh token was
-// used before. It changes nothing when err is not a *flow.Error.
+// rematch runs diagnose.Match again with facts that the demo has and the
+// flow lacks, such as the registered redirect URI or that a refresh token
+// was used before. It changes nothing when err is not a *flow.Error.
 func (l *lab) rematch(o *Outcome, err error, add func(*diagnose.Context)) {
 	var fe *flow.Error
 	if !errors.As(err, &fe) {
