@@ -136,7 +136,7 @@ func formDecode(s string) string {
 // basicDiagnoses turns Basic header problems into diagnoses at step.
 func basicDiagnoses(b BasicCredentials, step Step) []Diagnosis {
 	var out []Diagnosis
-	facts := []string{fmt.Sprintf("Basic header for client %q with a %d-character secret (not shown)", b.ClientID, b.SecretLength)}
+	facts := []string{fmt.Sprintf("Basic header for client %q, secret of %d characters (not shown)", b.ClientID, b.SecretLength)}
 	if len(b.Problems) > 0 {
 		d := newDiagnosis(IDInvalidClientCredentials, step, append(facts, b.Problems...)...)
 		d.leadWith("the Basic header is malformed: " + b.Problems[0])

@@ -50,7 +50,7 @@ var (
 	jwtRE         = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*`)
 	secretParamRE = regexp.MustCompile(`(?i)\b(` + secretParams + `)=([^&\s"'#]+)`)
 	secretFieldRE = regexp.MustCompile(`(?i)"(` + secretParams + `)"\s*:\s*"[^"]*"`)
-	authSchemeRE  = regexp.MustCompile(`(?i)\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{6,}`)
+	authSchemeRE  = regexp.MustCompile(`(?i)\b(Basic|Bearer)(\s+)([A-Za-z0-9+/=._~-]{8,})`)
 	curlUserRE    = regexp.MustCompile(`(-u\s*|--user[ =])(["']?)([^:\s"']*):[^\s"']+`)
 )
 
@@ -71,8 +71,19 @@ func (s *secrets) scrub(text string) string {
 	text = jwtRE.ReplaceAllStringFunc(text, redact.Token)
 	text = secretParamRE.ReplaceAllString(text, "$1=(redacted)")
 	text = secretFieldRE.ReplaceAllString(text, `"$1":"(redacted)"`)
-	text = authSchemeRE.ReplaceAllString(text, "$1 (redacted)")
+	text = authSchemeRE.ReplaceAllStringFunc(text, redactCredentials)
 	return curlUserRE.ReplaceAllString(text, "$1$2$3:(redacted)")
+}
+
+// redactCredentials replaces the credentials of "Basic <value>" or
+// "Bearer <value>". A value of lower-case letters only is an ordinary word,
+// as in "Basic header", and stays.
+func redactCredentials(match string) string {
+	m := authSchemeRE.FindStringSubmatch(match)
+	if strings.Trim(m[3], "abcdefghijklmnopqrstuvwxyz") == "" {
+		return match
+	}
+	return m[1] + m[2] + "(redacted)"
 }
 
 // scrubPart scrubs every string of a part.

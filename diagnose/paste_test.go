@@ -400,3 +400,17 @@ func TestReadPastedFormPost(t *testing.T) {
 		t.Errorf("report shows the code: %s", out)
 	}
 }
+
+func TestScrubKeepsWords(t *testing.T) {
+	sec := newSecrets()
+	for in, want := range map[string]string{
+		"the Basic header is malformed":                 "the Basic header is malformed",
+		"not Basic base64(client_id:client_secret)":     "not Basic base64(client_id:client_secret)",
+		"Authorization: Basic ZGV2cC12Mi1kZW1vLXg6eQ==": "Authorization: Basic (redacted)",
+		"Bearer abcdefgh1234":                           "Bearer (redacted)",
+	} {
+		if got := sec.scrub(in); got != want {
+			t.Errorf("scrub(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
