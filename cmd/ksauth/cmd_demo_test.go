@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -235,4 +237,21 @@ func TestDemoHAR(t *testing.T) {
 		}
 	}
 	r.wantNoSecrets(t)
+}
+
+func TestPrintAllScenariosFailure(t *testing.T) {
+	outcomes := []demo.Outcome{
+		{Scenario: "invalid-scope", Step: "probe", Expected: "invalid-scope", Got: "invalid-scope", GotStep: "probe", Pass: true},
+		{Scenario: "server-error", Step: "token", Expected: "server-error", Error: "the flow succeeded: the mistake was not caught"},
+	}
+	var out strings.Builder
+	err := printAllScenarios(&out, style{}, outcomes, false)
+	if code := exitCode(context.Background(), err, io.Discard); code != exitFailed {
+		t.Errorf("exit code = %d, want %d", code, exitFailed)
+	}
+	for _, want := range []string{"1 of 2 scenarios", "server-error", "NO", "the mistake was not caught"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
 }
