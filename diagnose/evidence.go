@@ -1,7 +1,8 @@
 // Package diagnose explains K-Series sign-in failures. It holds the
-// catalogue of diagnoses, the rules that match a failed step's evidence or
-// a pasted artifact to them, and the offline preflight checks. It performs
-// no network I/O: the flow runner collects evidence and hands it here.
+// catalogue of diagnoses, the rules that match a failed step's evidence to
+// them, the offline preflight checks, and the reader of pasted artifacts
+// (ReadPasted). It performs no network I/O: the flow runner collects
+// evidence and hands it here.
 package diagnose
 
 import (
