@@ -255,3 +255,27 @@ func TestPrintAllScenariosFailure(t *testing.T) {
 		}
 	}
 }
+
+func TestDemoListJSON(t *testing.T) {
+	r := ksauth(t, "", nil, "demo", "--list", "--json")
+	r.wantCode(t, exitOK)
+	var doc struct {
+		OK        bool `json:"ok"`
+		Scenarios []struct {
+			ID       string `json:"id"`
+			Step     string `json:"step"`
+			Expected string `json:"expected"`
+		} `json:"scenarios"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
+	}
+	if len(doc.Scenarios) != len(demo.Scenarios()) {
+		t.Errorf("%d scenarios, want %d", len(doc.Scenarios), len(demo.Scenarios()))
+	}
+	for _, s := range doc.Scenarios {
+		if s.ID == "" || s.Step == "" || s.Expected == "" {
+			t.Errorf("scenario %+v lacks an ID, step or expected diagnosis", s)
+		}
+	}
+}
