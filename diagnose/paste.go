@@ -151,23 +151,44 @@ func ReadPasted(input []byte, hint Context) (Report, error) {
 	return rep, nil
 }
 
-// pastedText checks and normalises the input: no NUL bytes, valid UTF-8,
-// not blank; a byte-order mark dropped and CRLF turned into LF.
+// maxInvalidShare is the share of bytes that may be invalid UTF-8 or
+// control characters before input counts as binary. Text copied in a
+// legacy encoding, such as "…" as byte 0x85 in Windows-1252, stays below
+// it.
+const maxInvalidShare = 0.1
+
+// pastedText checks and normalises the input: no NUL bytes, mostly valid
+// UTF-8 text, not blank; a byte-order mark dropped, invalid bytes replaced
+// by U+FFFD and CRLF turned into LF.
 func pastedText(input []byte) (string, error) {
 	input = bytes.TrimPrefix(input, []byte("\xef\xbb\xbf"))
 	if bytes.IndexByte(input, 0) >= 0 {
 		return "", fmt.Errorf("%w: the input contains NUL bytes; %s", ErrBinary, expected)
 	}
-	if !utf8.Valid(input) {
-		return "", fmt.Errorf("%w: the input is not valid UTF-8 text; %s", ErrBinary, expected)
+	if bad := invalidBytes(input); float64(bad) > maxInvalidShare*float64(len(input)) {
+		return "", fmt.Errorf("%w: %d of %d bytes are not UTF-8 text; %s", ErrBinary, bad, len(input), expected)
 	}
-	text := strings.ToValidUTF8(string(input), "")
+	text := strings.ToValidUTF8(string(input), "\uFFFD")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	if strings.TrimSpace(text) == "" {
 		return "", fmt.Errorf("%w: nothing to diagnose; %s", ErrEmpty, expected)
 	}
 	return text, nil
+}
+
+// invalidBytes counts the bytes of b that are invalid UTF-8 or control
+// characters other than tab, line feed and carriage return.
+func invalidBytes(b []byte) int {
+	n := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 || r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+			n++
+		}
+		b = b[size:]
+	}
+	return n
 }
 
 // trimPartialRune drops the bytes of a UTF-8 sequence cut off at the end.

@@ -414,3 +414,16 @@ func TestScrubKeepsWords(t *testing.T) {
 		}
 	}
 }
+
+func TestReadPastedLegacyEncoding(t *testing.T) {
+	rep, err := ReadPasted([]byte("We are sorry\x85 Client not found"), Context{})
+	if err != nil {
+		t.Fatalf("ReadPasted(Windows-1252 text) error = %v", err)
+	}
+	if got := firstIDs(rep); len(got) == 0 || got[0] != IDWrongEnvironment {
+		t.Errorf("diagnoses = %v, want wrong-environment first", got)
+	}
+	if _, err := ReadPasted([]byte{0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xd8}, Context{}); !errors.Is(err, ErrBinary) {
+		t.Errorf("ReadPasted(PNG header) error = %v, want ErrBinary", err)
+	}
+}
