@@ -177,9 +177,12 @@ func (l *lab) record(ex flow.Exchange) {
 // recordOwn records an exchange the demo sent itself and writes it to the
 // trace, which flow does for its own exchanges.
 func (l *lab) recordOwn(ex flow.Exchange) {
+	if ex.Note == "" {
+		ex.Note = "sent by the demo"
+	}
 	l.record(ex)
 	if l.trace != nil {
-		writeTrace(l.trace, ex.Redacted())
+		flow.WriteTrace(l.trace, ex.Redacted())
 	}
 }
 

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -84,57 +82,6 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
-}
-
-// maxTraceBody is how many bytes of each body the demo's trace shows.
-const maxTraceBody = 4 << 10
-
-// writeTrace writes one redacted exchange the demo sent itself, in the
-// layout of flow's verbose trace: the request line, headers and body, then
-// the status, duration, headers and body of the response.
-func writeTrace(w io.Writer, ex flow.Exchange) {
-	var b strings.Builder
-	fmt.Fprintf(&b, "--> %s %s %s  (sent by the demo)\n", ex.Step, ex.Method, ex.URL)
-	writeTraceHeaders(&b, ex.RequestHeader)
-	writeTraceBody(&b, ex.RequestBody)
-	switch {
-	case ex.Err != nil:
-		fmt.Fprintf(&b, "<-- no response after %.2f ms: %v\n", millis(ex.Duration), ex.Err)
-	default:
-		fmt.Fprintf(&b, "<-- %d %s  %.2f ms\n", ex.Status, http.StatusText(ex.Status), millis(ex.Duration))
-		writeTraceHeaders(&b, ex.ResponseHeader)
-		writeTraceBody(&b, ex.ResponseBody)
-	}
-	b.WriteString("\n")
-	_, _ = io.WriteString(w, b.String())
-}
-
-func writeTraceHeaders(b *strings.Builder, h http.Header) {
-	names := make([]string, 0, len(h))
-	for name := range h {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		for _, v := range h[name] {
-			fmt.Fprintf(b, "    %s: %s\n", name, v)
-		}
-	}
-}
-
-// writeTraceBody writes a body indented and cut at maxTraceBody.
-func writeTraceBody(b *strings.Builder, body []byte) {
-	if len(body) == 0 {
-		return
-	}
-	shown := strings.ToValidUTF8(string(body[:min(len(body), maxTraceBody)]), "")
-	b.WriteString("\n")
-	for _, line := range strings.Split(strings.TrimRight(shown, "\n"), "\n") {
-		b.WriteString("    " + line + "\n")
-	}
-	if len(body) > maxTraceBody {
-		fmt.Fprintf(b, "    … (%d more bytes)\n", len(body)-maxTraceBody)
-	}
 }
 
 func millis(d time.Duration) float64 {

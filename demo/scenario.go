@@ -139,16 +139,7 @@ func (l *lab) flowFailure(o *Outcome, res *flow.Result, err error) {
 		}
 		return
 	}
-	ev, ds := fe.Evidence, fe.Diagnoses
-	if ev.Kind == diagnose.FindingTransport && ev.Err == nil && fe.Err != nil {
-		// NOTE: flow's discovery and probe steps return the transport
-		// error in flow.Error.Err but not in the evidence, which diagnose
-		// needs to name the failure. The error is added and the evidence
-		// matched again.
-		ev.Err = fe.Err
-		ds = diagnose.Match(ev)
-	}
-	o.setEvidence(ev, ds)
+	o.setEvidence(fe.Evidence, fe.Diagnoses)
 	if ex, ok := l.lastExchange(fe.Step); ok {
 		o.Request = requestOf(ex)
 	}

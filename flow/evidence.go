@@ -30,6 +30,11 @@ func (r *runner) evidence(step diagnose.Step) diagnose.Evidence {
 // the evidence and returns the step's error. A cancelled run gets no
 // diagnoses: the interruption explains itself.
 func (r *runner) failure(t *stepTimer, ev diagnose.Evidence, err error) *Error {
+	if ev.Kind == diagnose.FindingTransport && ev.Err == nil {
+		// diagnose names a transport failure (refused, timed out, TLS)
+		// from the error itself.
+		ev.Err = err
+	}
 	e := &Error{Step: t.name, Evidence: ev, Err: err}
 	if !errors.Is(err, context.Canceled) {
 		e.Diagnoses = matchEvidence(ev)

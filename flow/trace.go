@@ -173,7 +173,7 @@ func (t *tracer) report(ex Exchange) {
 		t.onExchange(ex)
 	}
 	if t.trace != nil {
-		writeTrace(t.trace, ex.Redacted())
+		WriteTrace(t.trace, ex.Redacted())
 	}
 }
 

@@ -14,10 +14,11 @@ import (
 // The Exchange passed to Config.OnExchange keeps more.
 const traceBodyLimit = 4 << 10
 
-// writeTrace writes one redacted exchange to the verbose trace: the
-// request line, headers and body, then the status, timings, headers and
-// body of the response.
-func writeTrace(w io.Writer, ex Exchange) {
+// WriteTrace writes one exchange to a verbose trace in the layout of
+// Config.Trace: the request line, headers and body, then the status,
+// timings, headers and body of the response. It writes ex as given, so
+// pass it through Redacted first.
+func WriteTrace(w io.Writer, ex Exchange) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "--> %s %s %s", firstOf(string(ex.Step), "-"), ex.Method, ex.URL)
 	if ex.Note != "" {

@@ -21,7 +21,7 @@ func TestWriteTraceRedactsAndTimes(t *testing.T) {
 		Timings:        Timings{Connect: time.Millisecond, Send: 100 * time.Microsecond, Wait: 1500 * time.Microsecond},
 	}
 	var b strings.Builder
-	writeTrace(&b, ex.Redacted())
+	WriteTrace(&b, ex.Redacted())
 	out := b.String()
 	for _, secret := range []string{"ZGV2cC12Mi1kZW1vOnMzY3JldA==", "abc.def.ghi", "v3rifier-value", "eyJhbGciOi.payload.sig"} {
 		if strings.Contains(out, secret) {
@@ -44,7 +44,7 @@ func TestWriteTraceRedactsAndTimes(t *testing.T) {
 func TestWriteTraceCutsLongBodies(t *testing.T) {
 	body := strings.Repeat("é", traceBodyLimit) // Two bytes each, so the cut splits one.
 	var b strings.Builder
-	writeTrace(&b, Exchange{Step: "probe", Method: http.MethodGet, URL: "http://127.0.0.1:1/", Status: 200,
+	WriteTrace(&b, Exchange{Step: "probe", Method: http.MethodGet, URL: "http://127.0.0.1:1/", Status: 200,
 		ResponseHeader: http.Header{"Content-Type": {"text/html"}}, ResponseBody: []byte(body)})
 	out := b.String()
 	if !strings.Contains(out, "… (4096 more bytes)") {
@@ -57,7 +57,7 @@ func TestWriteTraceCutsLongBodies(t *testing.T) {
 
 func TestWriteTraceTransportError(t *testing.T) {
 	var b strings.Builder
-	writeTrace(&b, Exchange{Step: "discovery", Method: http.MethodGet, URL: "http://127.0.0.1:1/",
+	WriteTrace(&b, Exchange{Step: "discovery", Method: http.MethodGet, URL: "http://127.0.0.1:1/",
 		Duration: time.Millisecond, Err: errConnRefused})
 	if want := "<-- no response after 1.00 ms: connection refused"; !strings.Contains(b.String(), want) {
 		t.Errorf("trace lacks %q:\n%s", want, b.String())
