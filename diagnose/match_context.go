@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kseries-tools/ksauth/envs"
@@ -83,9 +84,30 @@ func redirectContext(d *Diagnosis, ctx Context) {
 	}
 	if diff, ok := CompareRedirectURI(ctx.RedirectURI, ctx.RegisteredRedirectURI); ok {
 		d.addEvidence(diff.Detail)
+		d.leadWith(causeMentioning(d.Causes, redirectCauseWord(diff.Part)))
 		return
 	}
 	d.addEvidence("the redirect URI is identical to the registered one, so the registration on the server differs from the one given")
+}
+
+// redirectCauseWord returns the word that the catalogue's redirect URI
+// cause for a differing part contains.
+func redirectCauseWord(part string) string {
+	switch part {
+	case "trailing slash", "scheme":
+		return part
+	}
+	return "typo"
+}
+
+// causeMentioning returns the first cause containing word, or "".
+func causeMentioning(causes []string, word string) string {
+	for _, c := range causes {
+		if strings.Contains(c, word) {
+			return c
+		}
+	}
+	return ""
 }
 
 // clientAuthContext says which client authentication failure Keycloak 26

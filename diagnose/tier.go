@@ -19,6 +19,11 @@ func requestEnv(ctx Context) (envs.Env, bool) {
 	}
 	if ctx.Env != "" {
 		if e, err := envs.Lookup(ctx.Env); err == nil {
+			if e.Local && ctx.Issuer != "" {
+				// A local realm listens where it was started, not on the
+				// built-in default address.
+				e.Issuer = ctx.Issuer
+			}
 			return e, true
 		}
 	}
