@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,9 +9,8 @@ import (
 	"net/url"
 	"strings"
 
-	"golang.org/x/net/html"
-
 	"github.com/kseries-tools/ksauth/diagnose"
+	"github.com/kseries-tools/ksauth/internal/kcform"
 )
 
 // maxBrowserRequests bounds one sign-in: the authorization request, the
@@ -82,21 +80,23 @@ func (b *browser) signIn(ctx context.Context, authURL, username, password string
 			}
 			continue
 		}
-		form, kind := findForm(body)
-		switch {
-		case resp.StatusCode != http.StatusOK:
+		if resp.StatusCode != http.StatusOK {
 			return nil, fmt.Errorf("browser stopped at HTTP %d from %s: %s", resp.StatusCode, req.URL.Redacted(), pageSummary(body))
-		case kind == formLogin && !loggedIn:
-			form.values.Set("username", username)
-			form.values.Set("password", password)
-			form.values.Set("login", "")
+		}
+		forms := kcform.Read(body)
+		var form kcform.Form
+		var values url.Values
+		if login, ok := kcform.Login(forms); ok && !loggedIn {
+			form, values = login, login.Submission("login")
+			values.Set("username", username)
+			values.Set("password", password)
 			loggedIn = true
-		case kind == formConsent:
-			form.values.Set(string(choice), "")
-		default:
+		} else if consent, ok := kcform.Consent(forms); ok {
+			form, values = consent, consent.Submission(string(choice))
+		} else {
 			return nil, fmt.Errorf("browser stopped at a page it cannot fill in: %s", pageSummary(body))
 		}
-		if req, err = form.request(ctx, resp.Request.URL, realm); err != nil {
+		if req, err = form.Request(ctx, resp.Request.URL, realm, values); err != nil {
 			return nil, err
 		}
 	}
@@ -131,81 +131,4 @@ func deliver(ctx context.Context, loc *url.URL) error {
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.Body.Close()
-}
-
-// formKind distinguishes Keycloak's login form from its consent form.
-type formKind int
-
-const (
-	formNone formKind = iota
-	formLogin
-	formConsent
-)
-
-// pageForm is a form with the values a browser submits before the user
-// adds anything: its hidden and text inputs.
-type pageForm struct {
-	action string
-	values url.Values
-}
-
-// findForm returns the login form (form#kc-form-login) or the consent form
-// (the one with an "accept" button) of a page.
-func findForm(body []byte) (pageForm, formKind) {
-	root, err := html.Parse(bytes.NewReader(body))
-	if err != nil {
-		return pageForm{}, formNone
-	}
-	for n := range root.Descendants() {
-		if n.Type != html.ElementNode || n.Data != "form" {
-			continue
-		}
-		f := pageForm{action: attr(n, "action"), values: url.Values{}}
-		consent := false
-		for c := range n.Descendants() {
-			if c.Type != html.ElementNode || c.Data != "input" || attr(c, "name") == "" {
-				continue
-			}
-			switch strings.ToLower(attr(c, "type")) {
-			case "submit":
-				consent = consent || attr(c, "name") == string(consentAccept)
-			case "hidden", "text", "":
-				f.values.Set(attr(c, "name"), attr(c, "value"))
-			}
-		}
-		switch {
-		case attr(n, "id") == "kc-form-login":
-			return f, formLogin
-		case consent:
-			return f, formConsent
-		}
-	}
-	return pageForm{}, formNone
-}
-
-// request builds the form's POST. The action must be on the realm's host,
-// so the password goes nowhere else.
-func (f pageForm) request(ctx context.Context, page, realm *url.URL) (*http.Request, error) {
-	action, err := page.Parse(f.action)
-	if err != nil {
-		return nil, fmt.Errorf("invalid form action %q: %w", f.action, err)
-	}
-	if !strings.EqualFold(action.Host, realm.Host) {
-		return nil, fmt.Errorf("form action %s is not on the realm's host %s", action.Redacted(), realm.Host)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, action.String(), strings.NewReader(f.values.Encode()))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return req, nil
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Namespace == "" && a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"github.com/kseries-tools/ksauth/internal/kcform"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -118,7 +119,7 @@ func (b *testBrowser) visit(target string) browserVisit {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	form, ok := loginForm(readForms(page))
+	form, ok := kcform.Login(kcform.Read(page))
 	if !ok {
 		return browserVisit{status: resp.StatusCode, page: string(page), err: fmt.Errorf("no login form at %s", resp.Request.URL)}
 	}
@@ -126,7 +127,7 @@ func (b *testBrowser) visit(target string) browserVisit {
 	if err != nil {
 		return browserVisit{err: err}
 	}
-	values := form.submission("login")
+	values := form.Submission("login")
 	values.Set("username", b.username)
 	values.Set("password", b.password)
 	resp, err = client.PostForm(action.String(), values)

@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"fmt"
+	"github.com/kseries-tools/ksauth/internal/kcform"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -62,21 +63,21 @@ func (r *runner) loginHeadless(ctx context.Context) *Error {
 			return r.loginFailure(capture, nil, "")
 		}
 
-		forms := readForms(body)
-		form, isLogin := loginForm(forms)
+		forms := kcform.Read(body)
+		form, isLogin := kcform.Login(forms)
 		switch {
 		case isLogin && submitted:
 			return r.loginFailure(capture, nil, "login form shown again after the credentials were sent")
 		case isLogin:
-			values := form.submission("login")
+			values := form.Submission("login")
 			values.Set("username", r.cfg.Username)
 			values.Set("password", r.cfg.Password)
 			submitted = true
-			req, err = formRequest(ctx, resp.Request.URL, realm, form, values)
+			req, err = form.Request(ctx, resp.Request.URL, realm, values)
 		case !consented && hasConsent(forms):
-			form, _ = consentForm(forms)
+			form, _ = kcform.Consent(forms)
 			consented = true
-			req, err = formRequest(ctx, resp.Request.URL, realm, form, form.submission("accept"))
+			req, err = form.Request(ctx, resp.Request.URL, realm, form.Submission("accept"))
 		default:
 			return r.loginFailure(capture, nil, "expected the login form, got another page")
 		}
@@ -87,30 +88,9 @@ func (r *runner) loginHeadless(ctx context.Context) *Error {
 	return r.loginFailure(&captured{}, nil, fmt.Sprintf("login did not reach the redirect URI within %d requests", maxLoginRequests))
 }
 
-func hasConsent(forms []htmlForm) bool {
-	_, ok := consentForm(forms)
+func hasConsent(forms []kcform.Form) bool {
+	_, ok := kcform.Consent(forms)
 	return ok
-}
-
-// formRequest builds the POST of a form found on page. The action must be
-// on the realm's host: the password is never sent anywhere else.
-func formRequest(ctx context.Context, page, realm *url.URL, form htmlForm, values url.Values) (*http.Request, error) {
-	action, err := page.Parse(form.Action)
-	if err != nil {
-		return nil, fmt.Errorf("invalid form action %q: %w", form.Action, err)
-	}
-	if !strings.EqualFold(action.Host, realm.Host) || !strings.EqualFold(action.Scheme, realm.Scheme) {
-		return nil, fmt.Errorf("form action %s is not on the realm's host %s", action.Redacted(), realm.Host)
-	}
-	if form.Method != http.MethodPost {
-		return nil, fmt.Errorf("form method is %s, expected POST", form.Method)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, action.String(), strings.NewReader(values.Encode()))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return req, nil
 }
 
 // deliver hands the redirect the login stopped at to the callback server.

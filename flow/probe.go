@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"fmt"
+	"github.com/kseries-tools/ksauth/internal/kcform"
 	"io"
 	"net"
 	"net/http"
@@ -87,7 +88,7 @@ func readAuthResponse(resp *http.Response, body []byte, redirectURI *url.URL) au
 		return readAuthRedirect(loc, resp.Request.URL, redirectURI)
 	}
 	if resp.StatusCode == http.StatusOK {
-		if _, found := loginForm(readForms(body)); found {
+		if _, found := kcform.Login(kcform.Read(body)); found {
 			return authVerdict{ok: true, detail: "login page shown"}
 		}
 		page := diagnose.ParsePage(body)

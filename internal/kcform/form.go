@@ -1,16 +1,22 @@
-package flow
+// Package kcform reads the forms of Keycloak's login pages, the login form
+// and the consent form, and builds the POST a browser would send. The flow
+// runner's headless login and the demo's scripted browser both use it.
+package kcform
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 
 	"golang.org/x/net/html"
 )
 
-// htmlForm is one form of an HTML page with the values a browser would
+// Form is one form of an HTML page with the values a browser would
 // submit before the user types anything.
-type htmlForm struct {
+type Form struct {
 	// ID is the form's id attribute, "kc-form-login" for Keycloak's login
 	// form.
 	ID string
@@ -24,23 +30,23 @@ type htmlForm struct {
 	// Buttons instead.
 	Fields url.Values
 	// Buttons are the form's named submit buttons, <button> or <input>.
-	Buttons []formButton
+	Buttons []Button
 }
 
-// formButton is a named submit button. A browser sends name=value of the
+// Button is a named submit button. A browser sends name=value of the
 // button that was pressed.
-type formButton struct {
+type Button struct {
 	ID, Name, Value string
 }
 
-// readForms returns the forms of an HTML page in document order. The HTML5
+// Read returns the forms of an HTML page in document order. The HTML5
 // parser recovers from malformed markup, so any input yields a result.
-func readForms(page []byte) []htmlForm {
+func Read(page []byte) []Form {
 	root, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
 		return nil
 	}
-	var forms []htmlForm
+	var forms []Form
 	for n := range root.Descendants() {
 		if n.Type == html.ElementNode && n.Data == "form" {
 			forms = append(forms, readForm(n))
@@ -50,8 +56,8 @@ func readForms(page []byte) []htmlForm {
 }
 
 // readForm collects the fields and buttons below a form element.
-func readForm(form *html.Node) htmlForm {
-	f := htmlForm{ID: attrOf(form, "id"), Action: attrOf(form, "action"),
+func readForm(form *html.Node) Form {
+	f := Form{ID: attrOf(form, "id"), Action: attrOf(form, "action"),
 		Method: strings.ToUpper(attrOf(form, "method")), Fields: url.Values{}}
 	if f.Method == "" {
 		f.Method = "GET"
@@ -70,7 +76,7 @@ func readForm(form *html.Node) htmlForm {
 			readInput(&f, n, name)
 		case "button":
 			if t := strings.ToLower(attrOf(n, "type")); t == "" || t == "submit" {
-				f.Buttons = append(f.Buttons, formButton{ID: attrOf(n, "id"), Name: name, Value: attrOf(n, "value")})
+				f.Buttons = append(f.Buttons, Button{ID: attrOf(n, "id"), Name: name, Value: attrOf(n, "value")})
 			}
 		case "textarea":
 			f.Fields.Add(name, textContent(n))
@@ -79,11 +85,11 @@ func readForm(form *html.Node) htmlForm {
 	return f
 }
 
-func readInput(f *htmlForm, n *html.Node, name string) {
+func readInput(f *Form, n *html.Node, name string) {
 	value := attrOf(n, "value")
 	switch strings.ToLower(attrOf(n, "type")) {
 	case "submit", "image":
-		f.Buttons = append(f.Buttons, formButton{ID: attrOf(n, "id"), Name: name, Value: value})
+		f.Buttons = append(f.Buttons, Button{ID: attrOf(n, "id"), Name: name, Value: value})
 	case "checkbox", "radio":
 		if _, checked := lookupAttr(n, "checked"); checked {
 			if value == "" {
@@ -97,9 +103,9 @@ func readInput(f *htmlForm, n *html.Node, name string) {
 	}
 }
 
-// submission returns the values a browser sends when the named button is
+// Submission returns the values a browser sends when the named button is
 // pressed: the fields and the button's name=value.
-func (f htmlForm) submission(button string) url.Values {
+func (f Form) Submission(button string) url.Values {
 	v := url.Values{}
 	for k, vals := range f.Fields {
 		v[k] = append([]string(nil), vals...)
@@ -113,8 +119,8 @@ func (f htmlForm) submission(button string) url.Values {
 	return v
 }
 
-// hasButton reports whether the form has a submit button with that name.
-func (f htmlForm) hasButton(name string) bool {
+// HasButton reports whether the form has a submit button with that name.
+func (f Form) HasButton(name string) bool {
 	for _, b := range f.Buttons {
 		if b.Name == name {
 			return true
@@ -123,26 +129,26 @@ func (f htmlForm) hasButton(name string) bool {
 	return false
 }
 
-// loginForm returns Keycloak's username and password form
+// Login returns Keycloak's username and password form
 // (form#kc-form-login in the keycloak and keycloak.v2 themes).
-func loginForm(forms []htmlForm) (htmlForm, bool) {
+func Login(forms []Form) (Form, bool) {
 	for _, f := range forms {
 		if f.ID == "kc-form-login" {
 			return f, true
 		}
 	}
-	return htmlForm{}, false
+	return Form{}, false
 }
 
-// consentForm returns Keycloak's consent form (login-oauth-grant.ftl),
+// Consent returns Keycloak's consent form (login-oauth-grant.ftl),
 // recognised by its submit button named "accept".
-func consentForm(forms []htmlForm) (htmlForm, bool) {
+func Consent(forms []Form) (Form, bool) {
 	for _, f := range forms {
-		if f.hasButton("accept") {
+		if f.HasButton("accept") {
 			return f, true
 		}
 	}
-	return htmlForm{}, false
+	return Form{}, false
 }
 
 func attrOf(n *html.Node, key string) string {
@@ -167,4 +173,26 @@ func textContent(n *html.Node) string {
 		}
 	}
 	return b.String()
+}
+
+// Request builds the POST of form f found on page, with values. The
+// action must be on the realm's scheme and host, so a password is never
+// sent anywhere else, and the form's method must be POST.
+func (f Form) Request(ctx context.Context, page, realm *url.URL, values url.Values) (*http.Request, error) {
+	action, err := page.Parse(f.Action)
+	if err != nil {
+		return nil, fmt.Errorf("invalid form action %q: %w", f.Action, err)
+	}
+	if !strings.EqualFold(action.Host, realm.Host) || !strings.EqualFold(action.Scheme, realm.Scheme) {
+		return nil, fmt.Errorf("form action %s is not on the realm's host %s", action.Redacted(), realm.Host)
+	}
+	if f.Method != http.MethodPost {
+		return nil, fmt.Errorf("form method is %s, expected POST", f.Method)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, action.String(), strings.NewReader(values.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req, nil
 }

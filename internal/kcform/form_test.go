@@ -1,4 +1,4 @@
-package flow
+package kcform
 
 import (
 	"net/url"
@@ -17,7 +17,7 @@ func TestReadForms(t *testing.T) {
 		wantAction  string
 		wantMethod  string
 		wantFields  url.Values
-		wantButtons []formButton
+		wantButtons []Button
 	}{
 		{
 			name: "keycloak v2 login form",
@@ -35,7 +35,7 @@ func TestReadForms(t *testing.T) {
 			wantAction:  "http://127.0.0.1:8400/realms/k-series/login-actions/authenticate?session_code=abc&execution=e1&client_id=c&tab_id=t1",
 			wantMethod:  "POST",
 			wantFields:  url.Values{"username": {""}, "password": {""}, "credentialId": {""}},
-			wantButtons: []formButton{{ID: "kc-login", Name: "login"}},
+			wantButtons: []Button{{ID: "kc-login", Name: "login"}},
 		},
 		{
 			name: "keycloak v1 login form with remember me",
@@ -50,7 +50,7 @@ func TestReadForms(t *testing.T) {
 			wantAction:  "/realms/k-series/login-actions/authenticate?session_code=x",
 			wantMethod:  "POST",
 			wantFields:  url.Values{"username": {"dana"}, "password": {""}},
-			wantButtons: []formButton{{ID: "kc-login", Name: "login", Value: "Log In"}},
+			wantButtons: []Button{{ID: "kc-login", Name: "login", Value: "Log In"}},
 		},
 		{
 			name: "consent page with input buttons",
@@ -64,7 +64,7 @@ func TestReadForms(t *testing.T) {
 			wantAction:  "/realms/k-series/login-actions/consent?client_id=c&tab_id=t",
 			wantMethod:  "POST",
 			wantFields:  url.Values{"code": {"session-code-1"}},
-			wantButtons: []formButton{{ID: "kc-login", Name: "accept", Value: "Yes"}, {ID: "kc-cancel", Name: "cancel", Value: "No"}},
+			wantButtons: []Button{{ID: "kc-login", Name: "accept", Value: "Yes"}, {ID: "kc-cancel", Name: "cancel", Value: "No"}},
 		},
 		{
 			name: "consent page with button elements",
@@ -75,7 +75,7 @@ func TestReadForms(t *testing.T) {
 			wantAction:  "/consent",
 			wantMethod:  "POST",
 			wantFields:  url.Values{"code": {"c2"}},
-			wantButtons: []formButton{{Name: "accept", Value: "yes"}, {Name: "cancel", Value: "no"}},
+			wantButtons: []Button{{Name: "accept", Value: "yes"}, {Name: "cancel", Value: "no"}},
 		},
 		{
 			name:        "disabled, unnamed and checked inputs",
@@ -108,14 +108,14 @@ func TestReadForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			forms := readForms([]byte(tt.html))
+			forms := Read([]byte(tt.html))
 			if len(forms) != tt.wantForms {
 				t.Fatalf("got %d forms, want %d", len(forms), tt.wantForms)
 			}
-			if _, ok := loginForm(forms); ok != tt.wantLogin {
+			if _, ok := Login(forms); ok != tt.wantLogin {
 				t.Errorf("loginForm found = %v, want %v", ok, tt.wantLogin)
 			}
-			if _, ok := consentForm(forms); ok != tt.wantConsent {
+			if _, ok := Consent(forms); ok != tt.wantConsent {
 				t.Errorf("consentForm found = %v, want %v", ok, tt.wantConsent)
 			}
 			if tt.wantForms == 0 {
@@ -139,9 +139,9 @@ func TestReadForms(t *testing.T) {
 }
 
 func TestFormSubmissionAddsPressedButton(t *testing.T) {
-	forms := readForms([]byte(`<form method="post" action="/c"><input type="hidden" name="code" value="k">
+	forms := Read([]byte(`<form method="post" action="/c"><input type="hidden" name="code" value="k">
 <input type="submit" name="accept" value="Yes"><input type="submit" name="cancel" value="No"></form>`))
-	got := forms[0].submission("accept")
+	got := forms[0].Submission("accept")
 	want := url.Values{"code": {"k"}, "accept": {"Yes"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("submission = %v, want %v", got, want)
