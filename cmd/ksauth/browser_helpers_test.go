@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/url"
@@ -146,6 +147,44 @@ func browserValue[T any](t *testing.T, b *browser, step string, action chromedp.
 		t.Fatalf("%s: %v\npage %s:\n%s", step, err, b.location(), b.pageText())
 	}
 	return v
+}
+
+// waitFor waits until the tab shows a visible element that matches the CSS
+// selector. It fails the test at once when the tab shows Chromium's error
+// page, such as for a rejected certificate, or the realm's error page.
+func (b *browser) waitFor(t *testing.T, step, selector string) {
+	t.Helper()
+	quoted, err := json.Marshal(selector)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := chromedp.Evaluate[string](`(() => {
+		if (location.protocol === "chrome-error:") return "browser error page";
+		if (document.querySelector(` + string(quoted) + `)) return "found";
+		if (document.querySelector("#kc-error-message")) return "realm error page";
+		return "";
+	})()`)
+	deadline := time.Now().Add(browserWait)
+	lastErr := "none"
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		got, err := chromedp.Run(ctx, state)
+		cancel()
+		switch {
+		case err != nil:
+			// The page is changing, so the next round tries again.
+			lastErr = err.Error()
+		case got == "found":
+			b.do(t, step, chromedp.WaitVisible(chromedp.CSS(selector)))
+			return
+		case got != "":
+			t.Fatalf("%s: the browser shows a %s instead of %s\npage %s:\n%s", step, got, selector, b.location(), b.pageText())
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: no %s within %s (last evaluation error: %s)\npage %s:\n%s", step, selector, browserWait, lastErr, b.location(), b.pageText())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // location returns the tab's URL without its query, which may hold a

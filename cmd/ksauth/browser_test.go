@@ -24,7 +24,8 @@ func TestBrowserLoginHTTPSCallback(t *testing.T) {
 	login := startBrowserLogin(t, envFile, seed.TrialClient, seed.HTTPSRedirectURI, callbackArgs...)
 	b := newBrowser(t, chromium, spki, rules)
 
-	b.do(t, "open the login URL", chromedp.Navigate(login.waitOpenURL(t)), chromedp.WaitVisible(chromedp.ID("kc-form-login")))
+	b.do(t, "open the login URL", chromedp.Navigate(login.waitOpenURL(t)))
+	b.waitFor(t, "wait for the login page", "#kc-form-login")
 	typeCredentials(t, b, seed.TrialUser.Username, seed.TrialUser.Password)
 	page := waitCallbackPage(t, b)
 
@@ -40,13 +41,14 @@ func TestBrowserLoginWrongPasswordFirst(t *testing.T) {
 	login := startBrowserLogin(t, envFile, seed.TrialClient, redirectURI)
 	b := newBrowser(t, chromium, spki, loopbackOnly)
 
-	b.do(t, "open the login URL", chromedp.Navigate(login.waitOpenURL(t)), chromedp.WaitVisible(chromedp.ID("kc-form-login")))
+	b.do(t, "open the login URL", chromedp.Navigate(login.waitOpenURL(t)))
+	b.waitFor(t, "wait for the login page", "#kc-form-login")
 	typeCredentials(t, b, seed.TrialUser.Username, seed.ProductionUser.Password)
 	// Keycloak's v2 login theme shows the credential error under the
 	// username field, and its older v1 theme in span#input-error.
-	loginError := chromedp.CSS("#input-error-username, #input-error")
-	b.do(t, "wait for the login error", chromedp.WaitVisible(loginError))
-	message := browserValue(t, b, "read the login error", chromedp.Text(loginError))
+	loginError := "#input-error-username, #input-error"
+	b.waitFor(t, "wait for the login error", loginError)
+	message := browserValue(t, b, "read the login error", chromedp.Text(chromedp.CSS(loginError)))
 	if got := strings.TrimSpace(message); got != "Invalid username or password." {
 		t.Errorf("login page message = %q, want %q", got, "Invalid username or password.")
 	}
@@ -71,7 +73,8 @@ func TestBrowserLoginWithConsent(t *testing.T) {
 	login := startBrowserLogin(t, envFile, seed.TrialConsentClient, redirectURI)
 	b := newBrowser(t, chromium, spki, loopbackOnly)
 
-	b.do(t, "open the login URL", chromedp.Navigate(login.waitOpenURL(t)), chromedp.WaitVisible(chromedp.ID("kc-form-login")))
+	b.do(t, "open the login URL", chromedp.Navigate(login.waitOpenURL(t)))
+	b.waitFor(t, "wait for the login page", "#kc-form-login")
 	typeCredentials(t, b, seed.TrialUser.Username, seed.TrialUser.Password)
 	if !acceptConsent(t, b) {
 		t.Fatalf("the consent page was not shown for %s, which requires consent (page: %s)", seed.TrialConsentClient.ClientID, b.location())
@@ -117,7 +120,7 @@ var clearLoginForm = chromedp.Func(func(ctx context.Context, t *chromedp.Target)
 // when it is the consent page. It reports whether it was.
 func acceptConsent(t *testing.T, b *browser) bool {
 	t.Helper()
-	b.do(t, "wait for the consent or callback page", chromedp.WaitVisible(chromedp.CSS("#kc-oauth, h1.ok, h1.failed")))
+	b.waitFor(t, "wait for the consent or callback page", "#kc-oauth, h1.ok, h1.failed")
 	consent := browserValue(t, b, "look for the consent form", chromedp.Evaluate[bool](`document.querySelector("#kc-oauth") !== null`))
 	if consent {
 		b.do(t, "accept the consent", chromedp.Click(chromedp.CSS(`#kc-oauth input[name="accept"]`)))
@@ -134,7 +137,7 @@ type callbackPage struct {
 // waitCallbackPage waits for ksauth's result page and reads it.
 func waitCallbackPage(t *testing.T, b *browser) callbackPage {
 	t.Helper()
-	b.do(t, "wait for the callback page", chromedp.WaitVisible(chromedp.CSS("h1.ok, h1.failed")))
+	b.waitFor(t, "wait for the callback page", "h1.ok, h1.failed")
 	return callbackPage{
 		url:     browserValue(t, b, "read the callback URL", chromedp.Location()),
 		html:    browserValue(t, b, "read the callback HTML", chromedp.OuterHTML(chromedp.CSS("html"))),
