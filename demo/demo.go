@@ -37,6 +37,22 @@ type Options struct {
 	// ShowTokens puts the raw tokens in the result instead of shortened
 	// ones.
 	ShowTokens bool
+
+	// Browser makes Run sign in through a browser instead of filling in
+	// the login form itself: the person at the browser types the seeded
+	// demo user's credentials, which Run prints to Narration as the local
+	// test values they are. Scenarios ignore it.
+	Browser bool
+	// OpenBrowser opens the sign-in URL in Browser mode. Default: flow's,
+	// which is BrowserCommand, the Windows browser under WSL, or the
+	// system browser.
+	OpenBrowser func(url string) error
+	// BrowserCommand is a command line that opens the browser in Browser
+	// mode, such as "firefox --private-window".
+	BrowserCommand string
+	// NarrationIsTerminal shows flow's live waiting line on Narration in
+	// Browser mode.
+	NarrationIsTerminal bool
 }
 
 // RedirectURI is the redirect URI the demo's flows send. Port 0 makes the
@@ -70,6 +86,10 @@ func Run(ctx context.Context, opts Options) (*flow.Result, error) {
 	cfg.Scopes = DefaultScopes
 	cfg.Login = flow.LoginHeadless
 	cfg.Username, cfg.Password = l.seed.user.Username, l.seed.user.Password
+	if opts.Browser {
+		l.useBrowser(&cfg)
+	}
+	cfg.Preflight = true
 	cfg.Probe = true
 	cfg.RefreshCheck = true
 	cfg.RefreshReplayCheck = true
@@ -99,4 +119,17 @@ func (l *lab) flowConfig(env envs.Env, client emulator.ClientConfig) flow.Config
 			return "", fmt.Errorf("the demo reads no pasted redirect")
 		},
 	}
+}
+
+// useBrowser switches cfg to a sign-in in a browser, with flow's waiting
+// time, and tells the person which local test credentials to type.
+func (l *lab) useBrowser(cfg *flow.Config) {
+	cfg.Login = flow.LoginBrowser
+	cfg.Username, cfg.Password = "", ""
+	cfg.OpenBrowser = l.opts.OpenBrowser
+	cfg.BrowserCommand = l.opts.BrowserCommand
+	cfg.NarrationIsTerminal = l.opts.NarrationIsTerminal
+	cfg.CallbackTimeout = flow.DefaultCallbackTimeout
+	fmt.Fprintf(l.opts.Narration, "Sign in to the local trial realm as %q with password %q (local test values from the seeded emulator).\n",
+		l.seed.user.Username, l.seed.user.Password)
 }

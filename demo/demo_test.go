@@ -37,7 +37,7 @@ func TestRunDefaultDemo(t *testing.T) {
 		t.Fatalf("Run: %v\nnarration:\n%s", err, narration.String())
 	}
 
-	want := []diagnose.Step{diagnose.StepDiscovery, diagnose.StepProbe, diagnose.StepAuthorize,
+	want := []diagnose.Step{diagnose.StepPreflight, diagnose.StepDiscovery, diagnose.StepProbe, diagnose.StepAuthorize,
 		diagnose.StepCallback, diagnose.StepToken, diagnose.StepVerify, diagnose.StepRefresh}
 	var got []diagnose.Step
 	for _, s := range res.Steps {

@@ -3,6 +3,8 @@ package diagnose
 import (
 	"strings"
 	"testing"
+
+	"github.com/kseries-tools/ksauth/envs"
 )
 
 func TestRedirectMismatchLeadsWithDifference(t *testing.T) {
@@ -33,5 +35,24 @@ func TestRequestEnvUsesLocalIssuer(t *testing.T) {
 	}
 	if env.Host() != "127.0.0.1:41234" {
 		t.Errorf("host = %q, want the issuer's 127.0.0.1:41234", env.Host())
+	}
+}
+
+func TestPreflightLocalAllowsHTTPLoopback(t *testing.T) {
+	in := PreflightInput{ClientID: "devp-v2-demo-x", RedirectURI: "http://127.0.0.1:0/callback"}
+	local, err := envs.Lookup("local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds := Preflight(local, in); len(ds) != 0 {
+		t.Errorf("local realm: Preflight = %+v, want no findings", ds)
+	}
+	trial, err := envs.Lookup("trial")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := Preflight(trial, in)
+	if len(ds) != 1 || ds[0].ID != IDRedirectURIMismatch || ds[0].Failed() {
+		t.Errorf("trial realm: Preflight = %+v, want one redirect-uri-mismatch warning", ds)
 	}
 }

@@ -48,7 +48,7 @@ func Preflight(env envs.Env, in PreflightInput) []Diagnosis {
 	if in.Scope != "" || in.CheckRequired {
 		out = append(out, scopeDiagnoses(in.Scope, validatorFor(env))...)
 	}
-	out = append(out, checkRedirect(in)...)
+	out = append(out, checkRedirect(env, in)...)
 	out = append(out, checkSecret(in.ClientSecret)...)
 	return dedupe(out)
 }

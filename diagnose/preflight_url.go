@@ -83,7 +83,7 @@ func realmOf(path string) (string, bool) {
 
 // checkRedirect checks the redirect URI's form (RFC 6749 §3.1.2) and the
 // platform's HTTPS rule, then compares it with the registered URI.
-func checkRedirect(in PreflightInput) []Diagnosis {
+func checkRedirect(env envs.Env, in PreflightInput) []Diagnosis {
 	raw := in.RedirectURI
 	if raw == "" {
 		if in.CheckRequired {
@@ -93,6 +93,9 @@ func checkRedirect(in PreflightInput) []Diagnosis {
 	}
 	var out []Diagnosis
 	for _, f := range redirectFormFacts(raw) {
+		if f.platformOnly && env.Local {
+			continue
+		}
 		if f.warning {
 			out = append(out, newWarning(IDRedirectURIMismatch, StepPreflight, f.fact))
 		} else {
@@ -132,7 +135,8 @@ func redirectFormFacts(raw string) []problem {
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
 		out = append(out, problem{fact: fmt.Sprintf("redirect URI %q uses http on a non-local host; K-Series requires https", raw)})
 	case u.Scheme == "http":
-		out = append(out, problem{fact: fmt.Sprintf("redirect URI %q uses http; K-Series registers https redirect URIs, such as https://localhost/", raw), warning: true})
+		out = append(out, problem{fact: fmt.Sprintf("redirect URI %q uses http; K-Series registers https redirect URIs, such as https://localhost/", raw),
+			warning: true, platformOnly: true})
 	}
 	return out
 }

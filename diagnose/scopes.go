@@ -37,6 +37,9 @@ type problem struct {
 	fact string
 	// warning is true when the problem will not fail the request by itself.
 	warning bool
+	// platformOnly is true for a platform rule that a local realm does not
+	// enforce, such as https-only redirect URIs.
+	platformOnly bool
 }
 
 // scopeValidator reports whether a scope name is valid.

@@ -32,8 +32,16 @@ func (r *runner) preflight() {
 	case errs > 0:
 		t.fail(fmt.Sprintf("%d of %d findings are errors; the flow runs on so the server's answer can confirm them", errs, len(found)))
 	case len(found) > 0:
-		t.ok("%d warnings", len(found))
+		t.ok("%d %s", len(found), plural(len(found), "warning", "warnings"))
 	default:
 		t.ok("no findings")
 	}
+}
+
+// plural returns one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

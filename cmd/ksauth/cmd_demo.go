@@ -17,11 +17,13 @@ import (
 
 // demoFlags are the flags of "ksauth demo".
 type demoFlags struct {
-	out      outputFlags
-	evidence evidenceFlags
-	scenario string
-	all      bool
-	list     bool
+	out            outputFlags
+	evidence       evidenceFlags
+	scenario       string
+	all            bool
+	list           bool
+	browser        bool
+	browserCommand string
 }
 
 func newDemoCmd(io stdio, getenv func(string) string) *cobra.Command {
@@ -39,9 +41,14 @@ granted scopes and the tokens, redacted unless --show-tokens.
 emulator and walks through it: the step, the request (redacted), the server's
 exact response, the diagnosis and the fix. --all runs every scenario and prints
 one row each; it exits 0 only when every scenario produced its expected
-diagnosis. --list names the scenarios.`,
+diagnosis. --list names the scenarios.
+
+--browser runs the default demo with a real browser: it opens the sign-in
+page, you type the demo user's credentials that it prints, and the callback
+page shows the result.`,
 		Example: `  ksauth demo
   ksauth demo --list
+  ksauth demo --browser
   ksauth demo --scenario invalid-scope
   ksauth demo --all --json`,
 		Args: noArgs,
@@ -54,6 +61,8 @@ diagnosis. --list names the scenarios.`,
 	c.Flags().StringVar(&f.scenario, "scenario", "", "stage one mistake, by ID (see --list), and show its diagnosis")
 	c.Flags().BoolVar(&f.all, "all", false, "run every scenario and print one row each")
 	c.Flags().BoolVar(&f.list, "list", false, "list the scenarios")
+	c.Flags().BoolVar(&f.browser, "browser", false, "sign in yourself in a browser instead of the headless login; the local demo credentials are printed")
+	c.Flags().StringVar(&f.browserCommand, "browser-command", "", `with --browser, the command that opens the URL, such as "firefox --private-window" (the URL is appended, or replaces %s)`)
 	return c
 }
 
@@ -66,6 +75,12 @@ func runDemo(ctx context.Context, f demoFlags, io stdio, getenv func(string) str
 	}
 	if chosen > 1 {
 		return usagef("--scenario, --all and --list cannot be combined: choose one")
+	}
+	if f.browser && (f.scenario != "" || f.all || f.list) {
+		return usagef("--browser runs the default demo only: drop --scenario, --all or --list")
+	}
+	if f.browserCommand != "" && !f.browser {
+		return usagef("--browser-command needs --browser")
 	}
 	if f.list {
 		return listScenarios(io.Out, f.out.json)
@@ -83,7 +98,8 @@ func runDemo(ctx context.Context, f demoFlags, io stdio, getenv func(string) str
 		return err
 	}
 	opts := demo.Options{Narration: io.Err, Trace: hook.Trace, OnExchange: hook.OnExchange,
-		ShowTokens: f.out.showTokens}
+		ShowTokens: f.out.showTokens, Browser: f.browser, BrowserCommand: f.browserCommand,
+		NarrationIsTerminal: isTerminal(io.Err)}
 	st := newStyle(io.Out, getenv)
 
 	switch {
