@@ -285,16 +285,27 @@ func startLoginCommand(t *testing.T, env map[string]string, args ...string) *log
 // open, on the line after "Open this URL in your browser to sign in:".
 var openURLPattern = regexp.MustCompile(`Open this URL in your browser to sign in:\s*\n\s*\n?\s*(https?://\S+)`)
 
+// startURLPattern matches the start URL the login command passes to the
+// browser command, which redirects to the authorization URL.
+var startURLPattern = regexp.MustCompile(`Opening (https?://\S+) in the browser`)
+
 // waitOpenURL returns the URL the login command printed on stderr for the
-// browser.
+// user to open.
 func (l *loginRun) waitOpenURL(t *testing.T) string {
+	t.Helper()
+	return l.waitStderrURL(t, openURLPattern)
+}
+
+// waitStderrURL returns the first submatch of pattern on the login
+// command's stderr, once it is printed.
+func (l *loginRun) waitStderrURL(t *testing.T, pattern *regexp.Regexp) string {
 	t.Helper()
 	deadline := time.NewTimer(browserWait)
 	defer deadline.Stop()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if m := openURLPattern.FindStringSubmatch(l.stderr.String()); m != nil {
+		if m := pattern.FindStringSubmatch(l.stderr.String()); m != nil {
 			return m[1]
 		}
 		select {
@@ -302,7 +313,7 @@ func (l *loginRun) waitOpenURL(t *testing.T) string {
 			t.Fatalf("ksauth login exited with %d before printing the URL to open\nstdout:\n%s\nstderr:\n%s",
 				l.code, l.stdout.String(), l.stderr.String())
 		case <-deadline.C:
-			t.Fatalf("ksauth login printed no URL to open within %s\nstderr:\n%s", browserWait, l.stderr.String())
+			t.Fatalf("ksauth login printed nothing matching %s within %s\nstderr:\n%s", pattern, browserWait, l.stderr.String())
 		case <-tick.C:
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -25,6 +26,34 @@ func TestBrowserLoginHTTPSCallback(t *testing.T) {
 	b := newBrowser(t, chromium, spki, rules)
 
 	b.do(t, "open the login URL", chromedp.Navigate(login.waitOpenURL(t)))
+	b.waitFor(t, "wait for the login page", "#kc-form-login")
+	typeCredentials(t, b, seed.TrialUser.Username, seed.TrialUser.Password)
+	page := waitCallbackPage(t, b)
+
+	checkBrowserLogin(t, login.wait(t), page, seed.TrialClient, seed.TrialUser, seed.HTTPSRedirectURI)
+	b.checkLoopbackOnly(t)
+}
+
+func TestBrowserLoginStartURL(t *testing.T) {
+	chromium := chromiumPath(t)
+	// "true" stands in for the browser command: it accepts the URL and
+	// exits, and Chromium opens the URL the command was given.
+	if _, err := exec.LookPath("true"); err != nil {
+		t.Skip("no true command on PATH to stand in for the browser command")
+	}
+	spki := trustedCallbackCert(t)
+	envFile, seed := startEmulator(t)
+	callbackArgs, rules := httpsCallback(t, seed.HTTPSRedirectURI)
+	args := []string{"login", "--env", envFile, "--client-id", seed.TrialClient.ClientID,
+		"--redirect-uri", seed.HTTPSRedirectURI, "--scope", "openid offline_access", "--browser-command", "true", "--json"}
+	login := startLoginCommand(t, map[string]string{"KSAUTH_CLIENT_SECRET": seed.TrialClient.Secret}, append(args, callbackArgs...)...)
+	b := newBrowser(t, chromium, spki, rules)
+
+	startURL := login.waitStderrURL(t, startURLPattern)
+	if want := "https://localhost:8443/ksauth/start"; startURL != want {
+		t.Errorf("start URL = %s, want %s", startURL, want)
+	}
+	b.do(t, "open the start URL", chromedp.Navigate(startURL))
 	b.waitFor(t, "wait for the login page", "#kc-form-login")
 	typeCredentials(t, b, seed.TrialUser.Username, seed.TrialUser.Password)
 	page := waitCallbackPage(t, b)
