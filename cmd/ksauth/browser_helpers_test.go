@@ -79,6 +79,7 @@ const loopbackOnly = "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"
 // by resolverRules, such as loopbackOnly.
 func newBrowser(t *testing.T, chromium, spki, resolverRules string) *browser {
 	t.Helper()
+
 	var output syncBuffer
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),
@@ -99,6 +100,7 @@ func newBrowser(t *testing.T, chromium, spki, resolverRules string) *browser {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.CombinedOutput(&output),
 	}
+
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
@@ -108,19 +110,26 @@ func newBrowser(t *testing.T, chromium, spki, resolverRules string) *browser {
 			t.Logf("Chromium output, without D-Bus errors:\n%s", withoutDBusLines(output.String()))
 		}
 	})
+
 	b := &browser{ctx: ctx}
-	// The first call starts Chromium, which lives as long as ctx, so it
-	// gets no timeout of its own: a hung start shows in the test's own
-	// timeout with the Chromium output.
-	err := chromedp.Listen(ctx, func(ev any) {
+	recordRequest := func(ev any) {
 		if req, ok := ev.(*network.EventRequestWillBeSent); ok {
 			b.mu.Lock()
 			b.requests = append(b.requests, req.Request.URL)
 			b.mu.Unlock()
 		}
-	})
-	if err != nil {
-		t.Fatalf("starting %s: %v", chromium, err)
+	}
+	// The first call starts Chromium, which lives as long as ctx, so the
+	// wait for it is bounded here and not by a timeout on ctx.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Listen(ctx, recordRequest) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			t.Fatalf("starting %s failed: %v\nChromium output:\n%s", chromium, err, withoutDBusLines(output.String()))
+		}
+	case <-time.After(browserWait):
+		t.Fatalf("%s did not start within %s\nChromium output:\n%s", chromium, browserWait, withoutDBusLines(output.String()))
 	}
 	return b
 }

@@ -36,8 +36,8 @@ func TestBrowserLoginHTTPSCallback(t *testing.T) {
 
 func TestBrowserLoginStartURL(t *testing.T) {
 	chromium := chromiumPath(t)
-	// "true" stands in for the browser command: it accepts the URL and
-	// exits, and Chromium opens the URL the command was given.
+	// The true command replaces the browser command: it takes the URL and
+	// exits, and the test opens that URL in Chromium.
 	if _, err := exec.LookPath("true"); err != nil {
 		t.Skip("no true command on PATH to stand in for the browser command")
 	}
