@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/kseries-tools/ksauth/diagnose"
 	"github.com/kseries-tools/ksauth/envs/emulator"
 )
 
@@ -112,6 +113,42 @@ func TestBrowserLoginWithConsent(t *testing.T) {
 
 	checkBrowserLogin(t, login.wait(t), page, seed.TrialConsentClient, seed.TrialUser, redirectURI)
 	b.checkLoopbackOnly(t)
+}
+
+func TestBrowserLoginConsentDenied(t *testing.T) {
+	chromium := chromiumPath(t)
+	spki := trustedCallbackCert(t)
+	envFile, seed := startEmulator(t)
+	login := startBrowserLogin(t, envFile, seed.TrialConsentClient, "http://127.0.0.1:0/callback")
+	b := newBrowser(t, chromium, spki, loopbackOnly)
+
+	b.do(t, "open the login URL", chromedp.Navigate(login.waitOpenURL(t)))
+	b.waitFor(t, "wait for the login page", "#kc-form-login")
+	typeCredentials(t, b, seed.TrialUser.Username, seed.TrialUser.Password)
+	b.waitFor(t, "wait for the consent page", "#kc-oauth")
+	b.do(t, "deny the consent", chromedp.Click(chromedp.CSS(`#kc-oauth input[name="cancel"]`)))
+	page := waitCallbackPage(t, b)
+
+	checkBrowserFailure(t, login.wait(t), page, diagnose.IDAccessDenied, seed.TrialConsentClient, seed.TrialUser)
+}
+
+func TestBrowserLoginWrongSecretOnPage(t *testing.T) {
+	chromium := chromiumPath(t)
+	spki := trustedCallbackCert(t)
+	envFile, seed := startEmulator(t)
+	callbackArgs, rules := httpsCallback(t, seed.HTTPSRedirectURI)
+	// The authorization request carries no secret, so the probe and the
+	// login pass and the token exchange is the first step to fail.
+	wrongSecret := emulator.SeedClient{ClientID: seed.TrialClient.ClientID, Secret: seed.TrialConsentClient.Secret}
+	login := startBrowserLogin(t, envFile, wrongSecret, seed.HTTPSRedirectURI, callbackArgs...)
+	b := newBrowser(t, chromium, spki, rules)
+
+	b.do(t, "open the login URL", chromedp.Navigate(login.waitOpenURL(t)))
+	b.waitFor(t, "wait for the login page", "#kc-form-login")
+	typeCredentials(t, b, seed.TrialUser.Username, seed.TrialUser.Password)
+	page := waitCallbackPage(t, b)
+
+	checkBrowserFailure(t, login.wait(t), page, diagnose.IDInvalidClientCredentials, wrongSecret, seed.TrialUser)
 }
 
 // startBrowserLogin runs "ksauth login --no-browser --json" for client on
@@ -260,4 +297,49 @@ func sameRedirectURI(u *url.URL, redirectURI string) bool {
 	}
 	samePort := want.Port() == "0" || want.Port() == u.Port()
 	return u.Scheme == want.Scheme && u.Hostname() == want.Hostname() && samePort && u.Path == want.Path
+}
+
+// checkBrowserFailure checks the login command's exit code and JSON, and
+// the callback page the browser shows, after a sign-in that should fail
+// with the diagnosis wantID.
+func checkBrowserFailure(t *testing.T, r result, page callbackPage, wantID string, client emulator.SeedClient, user emulator.SeedUser) {
+	t.Helper()
+	r.wantCode(t, exitFailed)
+
+	var doc struct {
+		OK        bool `json:"ok"`
+		Diagnoses []struct{ ID, Step string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
+	}
+	if doc.OK {
+		t.Errorf("JSON ok = true, want false")
+	}
+	if len(doc.Diagnoses) == 0 || doc.Diagnoses[0].ID != wantID {
+		t.Errorf("JSON diagnoses = %+v, want %s first", doc.Diagnoses, wantID)
+	}
+
+	if got := strings.TrimSpace(page.heading); got == "Signed in" || got == "" {
+		t.Errorf("callback page heading = %q, want the diagnosis title\n%s", got, page.text)
+	}
+	if !strings.Contains(page.text, wantID) {
+		t.Errorf("callback page does not name the diagnosis %s:\n%s", wantID, page.text)
+	}
+	if !strings.Contains(page.html, `class="failed"`) {
+		t.Errorf("callback page is not marked failed:\n%s", page.html)
+	}
+
+	secrets := map[string]string{"client secret": client.Secret, "password": user.Password}
+	if callbackURL, err := url.Parse(page.url); err == nil {
+		secrets["authorization code"] = callbackURL.Query().Get("code")
+	}
+	for what, value := range secrets {
+		if value != "" && strings.Contains(page.html, value) {
+			t.Errorf("callback page HTML contains the %s", what)
+		}
+		if value != "" && strings.Contains(r.stdout+r.stderr, value) {
+			t.Errorf("ksauth login output contains the %s", what)
+		}
+	}
 }
