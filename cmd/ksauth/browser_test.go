@@ -13,10 +13,11 @@ import (
 	"github.com/kseries-tools/ksauth/envs/emulator"
 )
 
-// The tests in this file sign in with a real Chromium: "ksauth login
-// --no-browser" prints the URL, Chromium opens it, a person's steps are
-// typed into the emulator's login page, and the redirect lands on the
-// command's callback server.
+// The tests in this file sign in with a real Chromium: "ksauth login"
+// prints the URL to open, Chromium opens it, a person's steps are typed
+// into the emulator's login and consent pages, and the redirect lands on
+// the command's callback server, over https with the generated localhost
+// certificate or over http.
 
 func TestBrowserLoginHTTPSCallback(t *testing.T) {
 	chromium := chromiumPath(t)
@@ -40,7 +41,7 @@ func TestBrowserLoginStartURL(t *testing.T) {
 	// The true command replaces the browser command: it takes the URL and
 	// exits, and the test opens that URL in Chromium.
 	if _, err := exec.LookPath("true"); err != nil {
-		t.Skip("no true command on PATH to stand in for the browser command")
+		t.Skip("no true command on PATH to replace the browser command")
 	}
 	spki := trustedCallbackCert(t)
 	envFile, seed := startEmulator(t)
@@ -81,6 +82,10 @@ func TestBrowserLoginWrongPasswordFirst(t *testing.T) {
 	message := browserValue(t, b, "read the login error", chromedp.Text(chromedp.CSS(loginError)))
 	if got := strings.TrimSpace(message); got != "Invalid username or password." {
 		t.Errorf("login page message = %q, want %q", got, "Invalid username or password.")
+	}
+	loginHTML := browserValue(t, b, "read the login page HTML", chromedp.OuterHTML(chromedp.CSS("html")))
+	if strings.Contains(loginHTML, seed.ProductionUser.Password) {
+		t.Errorf("the login page shown after the failed attempt contains the password that was typed")
 	}
 	select {
 	case <-login.done:
@@ -194,7 +199,7 @@ func acceptConsent(t *testing.T, b *browser) bool {
 	return consent
 }
 
-// callbackPage is what the browser shows after the redirect to the
+// callbackPage is the page the browser shows after the redirect to the
 // callback.
 type callbackPage struct {
 	url, html, heading, text string
@@ -264,9 +269,9 @@ func checkBrowserLogin(t *testing.T, r result, page callbackPage, client emulato
 	if got := strings.TrimSpace(page.heading); got != "Signed in" {
 		t.Errorf("callback page heading = %q, want %q\n%s", got, "Signed in", page.text)
 	}
-	for what, want := range map[string]string{"user": user.Username, "client": client.ClientID, "environment": doc.Env} {
+	for field, want := range map[string]string{"user": user.Username, "client": client.ClientID, "environment": doc.Env} {
 		if want == "" || !strings.Contains(page.text, want) {
-			t.Errorf("callback page does not show the %s %q:\n%s", what, want, page.text)
+			t.Errorf("callback page does not show the %s %q:\n%s", field, want, page.text)
 		}
 	}
 
@@ -275,12 +280,12 @@ func checkBrowserLogin(t *testing.T, r result, page callbackPage, client emulato
 		t.Errorf("callback URL %s has no code parameter", callbackURL.Redacted())
 	}
 	secrets := map[string]string{"client secret": client.Secret, "password": user.Password, "authorization code": code}
-	for what, value := range secrets {
+	for secretName, value := range secrets {
 		if value != "" && strings.Contains(page.html, value) {
-			t.Errorf("callback page HTML contains the %s", what)
+			t.Errorf("callback page HTML contains the %s", secretName)
 		}
 		if value != "" && strings.Contains(r.stdout+r.stderr, value) {
-			t.Errorf("ksauth login output contains the %s", what)
+			t.Errorf("ksauth login output contains the %s", secretName)
 		}
 	}
 	if strings.Contains(page.html, "eyJ") {
@@ -334,12 +339,12 @@ func checkBrowserFailure(t *testing.T, r result, page callbackPage, wantID strin
 	if callbackURL, err := url.Parse(page.url); err == nil {
 		secrets["authorization code"] = callbackURL.Query().Get("code")
 	}
-	for what, value := range secrets {
+	for secretName, value := range secrets {
 		if value != "" && strings.Contains(page.html, value) {
-			t.Errorf("callback page HTML contains the %s", what)
+			t.Errorf("callback page HTML contains the %s", secretName)
 		}
 		if value != "" && strings.Contains(r.stdout+r.stderr, value) {
-			t.Errorf("ksauth login output contains the %s", what)
+			t.Errorf("ksauth login output contains the %s", secretName)
 		}
 	}
 }
