@@ -41,9 +41,24 @@ func chromiumPath(t *testing.T) string {
 
 // trustedCallbackCert points os.UserConfigDir at a temporary directory,
 // generates the localhost certificate there as the login command will
-// find it, and returns the base64 SHA-256 hash of its public key, the
-// form Chromium's --ignore-certificate-errors-spki-list expects.
+// find it, and returns the SPKI hash that trusts it in Chromium.
 func trustedCallbackCert(t *testing.T) string {
+	t.Helper()
+	dir := isolateConfigDir(t)
+	cert, err := localtls.Load(localtls.Options{Dir: dir})
+	if err != nil {
+		t.Fatalf("generating the localhost certificate in %s: %v", dir, err)
+	}
+	if !cert.Generated {
+		t.Fatalf("the certificate in %s was not freshly generated, so the test may be reading a real configuration directory", dir)
+	}
+	return spkiHash(cert)
+}
+
+// isolateConfigDir points os.UserConfigDir at a temporary directory for
+// the rest of the test and returns the directory of ksauth's generated
+// certificate inside it.
+func isolateConfigDir(t *testing.T) string {
 	t.Helper()
 	// os.UserConfigDir reads XDG_CONFIG_HOME on Linux, HOME on macOS and
 	// APPDATA on Windows.
@@ -55,13 +70,12 @@ func trustedCallbackCert(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, err := localtls.Load(localtls.Options{Dir: dir})
-	if err != nil {
-		t.Fatalf("generating the localhost certificate in %s: %v", dir, err)
-	}
-	if !cert.Generated {
-		t.Fatalf("the certificate in %s was not freshly generated, so the test may be reading a real configuration directory", dir)
-	}
+	return dir
+}
+
+// spkiHash returns the base64 SHA-256 hash of the certificate's public
+// key, the form Chromium's --ignore-certificate-errors-spki-list expects.
+func spkiHash(cert *localtls.Cert) string {
 	sum := sha256.Sum256(cert.Certificate.Leaf.RawSubjectPublicKeyInfo)
 	return base64.StdEncoding.EncodeToString(sum[:])
 }

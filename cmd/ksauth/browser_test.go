@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/kseries-tools/ksauth/diagnose"
 	"github.com/kseries-tools/ksauth/envs/emulator"
+	"github.com/kseries-tools/ksauth/internal/localtls"
 )
 
 // The tests in this file sign in with a real Chromium: "ksauth login"
@@ -61,6 +64,37 @@ func TestBrowserLoginStartURL(t *testing.T) {
 	page := waitCallbackPage(t, b)
 
 	checkBrowserLogin(t, login.wait(t), page, seed.TrialClient, seed.TrialUser, seed.HTTPSRedirectURI)
+	b.checkLoopbackOnly(t)
+}
+
+func TestBrowserLoginUserCertificate(t *testing.T) {
+	chromium := chromiumPath(t)
+	generatedDir := isolateConfigDir(t)
+	userCert, err := localtls.Load(localtls.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	envFile, seed := startEmulator(t)
+	callbackArgs, rules := httpsCallback(t, seed.HTTPSRedirectURI)
+	callbackArgs = append(callbackArgs, "--tls-cert", userCert.CertPath, "--tls-key", userCert.KeyPath)
+	login := startBrowserLogin(t, envFile, seed.TrialClient, seed.HTTPSRedirectURI, callbackArgs...)
+	// Chromium trusts only the user's certificate, so the sign-in fails
+	// if the callback serves any other.
+	b := newBrowser(t, chromium, spkiHash(userCert), rules)
+
+	b.do(t, "open the login URL", chromedp.Navigate(login.waitOpenURL(t)))
+	b.waitFor(t, "wait for the login page", "#kc-form-login")
+	typeCredentials(t, b, seed.TrialUser.Username, seed.TrialUser.Password)
+	page := waitCallbackPage(t, b)
+
+	r := login.wait(t)
+	checkBrowserLogin(t, r, page, seed.TrialClient, seed.TrialUser, seed.HTTPSRedirectURI)
+	if !strings.Contains(r.stderr, userCert.CertPath) {
+		t.Errorf("stderr does not name the certificate %s:\n%s", userCert.CertPath, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(generatedDir, localtls.CertName)); err == nil {
+		t.Errorf("ksauth generated a certificate in %s although --tls-cert was given", generatedDir)
+	}
 	b.checkLoopbackOnly(t)
 }
 
