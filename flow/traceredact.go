@@ -2,9 +2,12 @@ package flow
 
 import (
 	"encoding/json"
+	"html"
 	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/kseries-tools/ksauth/internal/redact"
@@ -24,8 +27,10 @@ var secretHeaders = []string{"Authorization", "Cookie", "Set-Cookie", "Proxy-Aut
 // and cookies replaced by redact.Marker values, so that the same value can
 // still be recognised across exchanges. It replaces the Authorization and
 // cookie headers, the secretParams fields in the URL's query, in a
-// Location header, in a form body and in a JSON object body. It does not
-// look inside HTML pages.
+// Location header, in a form body and in a JSON object body, and the
+// values of HTML input elements named for them: a form_post response page
+// carries the code in a hidden input, and Keycloak 26's consent form
+// carries its action code in one named "code".
 func (ex Exchange) Redacted() Exchange {
 	ex.URL = redactURL(ex.URL)
 	ex.RequestHeader = redactHeader(ex.RequestHeader)
@@ -117,6 +122,8 @@ func redactBody(body []byte, contentType string) []byte {
 		if err == nil && redactValues(v) {
 			return []byte(v.Encode())
 		}
+	case "text/html":
+		return redactHTMLInputs(body)
 	case "application/json":
 		var obj map[string]any
 		if json.Unmarshal(body, &obj) != nil {
@@ -134,4 +141,31 @@ func redactBody(body []byte, contentType string) []byte {
 		}
 	}
 	return body
+}
+
+// The patterns find an input element, its name and its value attribute,
+// in any attribute order and with double, single or no quotes.
+var (
+	inputTag   = regexp.MustCompile(`(?i)<input\b[^>]*>`)
+	inputName  = regexp.MustCompile(`(?i)\sname\s*=\s*["']?([^"'\s>]+)`)
+	inputValue = regexp.MustCompile(`(?i)(\svalue\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)`)
+)
+
+// redactHTMLInputs replaces the value of every input element whose name
+// is one of secretParams.
+func redactHTMLInputs(body []byte) []byte {
+	return inputTag.ReplaceAllFunc(body, func(tag []byte) []byte {
+		name := inputName.FindSubmatch(tag)
+		if name == nil || !slices.Contains(secretParams, string(name[1])) {
+			return tag
+		}
+		return inputValue.ReplaceAllFunc(tag, func(attr []byte) []byte {
+			sub := inputValue.FindSubmatch(attr)
+			value, quote := string(sub[2]), ""
+			if value[0] == '"' || value[0] == '\'' {
+				value, quote = value[1:len(value)-1], value[:1]
+			}
+			return []byte(string(sub[1]) + quote + redact.Marker(html.UnescapeString(value)) + quote)
+		})
+	})
 }
