@@ -24,14 +24,23 @@ func (f *flow) addCallback(e Entry) {
 			f.codes[code] = codeIssue{step: len(f.steps), at: e.Start, auth: f.auth, atCallback: true}
 		}
 	}
+	a := f.callbackAuth(e)
 	switch {
 	case params.Has("error"):
 		f.callbackError(&s, e, params)
-	case f.auth != nil && f.auth.state != "" && params.Get("state") != f.auth.state:
+	case a != nil && a.state != "" && params.Get("state") != a.state:
 		ev := diagnose.Evidence{Step: diagnose.StepCallback, Context: f.authContext(), Redirect: params,
-			Kind: diagnose.FindingStateMismatch, ExpectedState: f.auth.state,
+			Kind: diagnose.FindingStateMismatch, ExpectedState: a.state,
 			Detail: fmt.Sprintf("the callback's state differs from the authorization request's (entry %d)",
-				f.steps[f.auth.step].Entry)}
+				f.steps[a.step].Entry)}
+		s.fail(ev)
+	case a != nil && a.issuer != "" && params.Has("iss") && params.Get("iss") != a.issuer:
+		// RFC 9207 §2.4: the client rejects a response whose iss is not
+		// the issuer it sent the authorization request to.
+		ev := diagnose.Evidence{Step: diagnose.StepCallback, Context: f.authContext(), Redirect: params,
+			Kind: diagnose.FindingIssuerMismatch, ExpectedIssuer: a.issuer,
+			Detail: fmt.Sprintf("callback iss %q differs from the issuer %q of the authorization request (entry %d)",
+				params.Get("iss"), a.issuer, f.steps[a.step].Entry)}
 		s.fail(ev)
 	case e.Status == 0:
 		// With a redirect URI such as https://localhost/ that nothing serves,
@@ -41,6 +50,20 @@ func (f *flow) addCallback(e Entry) {
 			"the code is copied from the address bar, a failure when an application should receive it", describeError(e)))
 	}
 	f.steps = append(f.steps, s)
+}
+
+// callbackAuth returns the authorization request a callback responds to. For
+// a callback that a ksauth HAR marks as observed, that is the request the
+// flow runner opened for the same redirect URI: the browser may have sent
+// another one since, such as a sign-in left open in an earlier tab.
+// Otherwise it is the last authorization request.
+func (f *flow) callbackAuth(e Entry) *authRequest {
+	if e.Observed {
+		if a, ok := f.opened[redirectKeyOf(e.URL)]; ok {
+			return a
+		}
+	}
+	return f.auth
 }
 
 // isCallback reports whether a request carrying code or error is the

@@ -127,3 +127,17 @@ func withoutQuery(raw string) string {
 	raw, _, _ = strings.Cut(raw, "?")
 	return raw
 }
+
+// sendsGrant reports whether a request to the token endpoint can be a
+// token request. A HEAD, such as ksauth's connection warm-up, or a CORS
+// preflight OPTIONS sends no grant and gets no token response.
+func sendsGrant(e Entry) bool {
+	return !strings.EqualFold(e.Method, "HEAD") && !strings.EqualFold(e.Method, "OPTIONS")
+}
+
+// redirectKeyOf returns a redirect URI without query, fragment and
+// trailing slash, for matching a callback request with the authorization
+// request that named its URI.
+func redirectKeyOf(redirectURI string) string {
+	return strings.TrimSuffix(withoutQuery(redirectURI), "/")
+}

@@ -91,26 +91,36 @@ func responseTime(e Entry) time.Time {
 	return e.Start.Add(e.Duration)
 }
 
-// browserError turns the error text a browser records for a request
-// without a response into an error that diagnose.Match can classify.
-// Chrome writes net::ERR_* codes and Firefox NS_ERROR_* codes.
+// browserError turns the error text recorded for a request without a
+// response into an error that diagnose.Match can classify. Chrome writes
+// net::ERR_* codes, Firefox NS_ERROR_* codes, and ksauth the text of Go's
+// net/http errors, such as "dial tcp 127.0.0.1:8080: connect: connection
+// refused".
 func browserError(e Entry) error {
 	msg := e.Error
 	if msg == "" {
 		return errors.New("no response was recorded for this request")
 	}
 	upper := strings.ToUpper(msg)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(upper, w) {
+				return true
+			}
+		}
+		return false
+	}
 	var cause error
 	switch {
-	case strings.Contains(upper, "CONNECTION_REFUSED"):
+	case has("CONNECTION_REFUSED", "CONNECTION REFUSED"):
 		cause = syscall.ECONNREFUSED
-	case strings.Contains(upper, "NAME_NOT_RESOLVED"), strings.Contains(upper, "UNKNOWN_HOST"):
+	case has("NAME_NOT_RESOLVED", "UNKNOWN_HOST", "NO SUCH HOST"):
 		cause = &net.DNSError{Err: "no such host", Name: hostOfURL(e.URL), IsNotFound: true}
-	case strings.Contains(upper, "TIMED_OUT"), strings.Contains(upper, "NET_TIMEOUT"):
+	case has("TIMED_OUT", "NET_TIMEOUT", "I/O TIMEOUT", "DEADLINE EXCEEDED", "TIMEOUT EXCEEDED"):
 		cause = os.ErrDeadlineExceeded
-	case strings.Contains(upper, "CONNECTION_RESET"), strings.Contains(upper, "NET_RESET"):
+	case has("CONNECTION_RESET", "NET_RESET", "CONNECTION RESET"):
 		cause = syscall.ECONNRESET
-	case strings.Contains(upper, "CERT"), strings.Contains(upper, "SSL"):
+	case has("CERT", "SSL", "X509", "TLS:"):
 		cause = &tls.CertificateVerificationError{Err: errors.New(msg)}
 	default:
 		return errors.New(msg)

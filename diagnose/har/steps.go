@@ -1,6 +1,7 @@
 package har
 
 import (
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -65,6 +66,10 @@ type flow struct {
 	latestRefresh  string
 	errorRedirects map[string]int
 	username       string
+	// opened holds, by redirect URI, the last authorization request a
+	// ksauth HAR marks as observed: the one the flow runner opened in the
+	// browser, whose state and issuer its callback must carry.
+	opened map[string]*authRequest
 }
 
 // authRequest is the parameters and target of an authorization request.
@@ -87,7 +92,7 @@ type codeIssue struct {
 
 func newFlow() *flow {
 	return &flow{codes: map[string]codeIssue{}, codeSent: map[string]int{}, refreshIssued: map[string]codeIssue{},
-		refreshSent: map[string]int{}, errorRedirects: map[string]int{}}
+		refreshSent: map[string]int{}, errorRedirects: map[string]int{}, opened: map[string]*authRequest{}}
 }
 
 // add handles one entry, in time order. Client authentication is read
@@ -105,6 +110,9 @@ func (f *flow) add(raw Entry) {
 	case kindCallback:
 		f.addCallback(e)
 	case kindToken:
+		if !sendsGrant(e) {
+			return
+		}
 		f.addToken(e, issuer, tokenAuth{method, basicUser, basicProblem})
 	case kindDiscovery:
 		f.addOther(e, diagnose.StepDiscovery, "discovery", issuer)
@@ -138,13 +146,22 @@ func (f *flow) addAuthorize(e Entry, issuer string) {
 	f.auth = &authRequest{step: len(f.steps), clientID: params.Get("client_id"),
 		redirectURI: params.Get("redirect_uri"), scope: params.Get("scope"), state: params.Get("state"),
 		issuer: issuer, env: env, host: host, pkce: params.Get("code_challenge") != ""}
-	s := newStep(e, diagnose.StepAuthorize, "authorization request")
+	name := diagnose.StepAuthorize
+	if e.Step == diagnose.StepProbe {
+		// ksauth sends the authorization request once without a browser
+		// first, and its HAR comment names that request the probe.
+		name = diagnose.StepProbe
+	}
+	if e.Observed {
+		f.opened[redirectKeyOf(f.auth.redirectURI)] = f.auth
+	}
+	s := newStep(e, name, "authorization request")
 	if e.Observed && e.Status == 0 {
 		s.Notes = append(s.Notes, "opened in the browser; the authorization server's answer is not in the recording")
 		f.steps = append(f.steps, s)
 		return
 	}
-	ev := responseEvidence(e, diagnose.StepAuthorize)
+	ev := responseEvidence(e, name)
 	ev.Context = f.authContext()
 	f.noteRedirect(e)
 	if failedResponse(e, ev) || pageMessage(ev) {
@@ -175,6 +192,20 @@ func (f *flow) addLogin(e Entry) {
 func failedResponse(e Entry, ev diagnose.Evidence) bool {
 	return e.Status == 0 || e.Status >= 400 || ev.Error != "" ||
 		(ev.Page != nil && (ev.Page.ID == "login-error" || ev.Page.ID == "login-login-page-expired"))
+}
+
+// notJSON reports whether a successful response of an endpoint that
+// returns JSON, such as the token endpoint or discovery, came with another
+// content type: a proxy's or captive portal's page returned with 200.
+func notJSON(ev diagnose.Evidence) bool {
+	if ev.Status < 200 || ev.Status > 299 {
+		return false
+	}
+	media, _, err := mime.ParseMediaType(ev.Header.Get("Content-Type"))
+	if err != nil {
+		return ev.Header.Get("Content-Type") != ""
+	}
+	return media != "application/json" && !strings.HasSuffix(media, "+json")
 }
 
 // pageMessage reports whether a login page came back with a message, as
@@ -221,7 +252,7 @@ func (f *flow) addOther(e Entry, name diagnose.Step, action, issuer string) {
 	ev := responseEvidence(e, name)
 	ev.Context = f.authContext()
 	ev.Context.Issuer = issuer
-	if failedResponse(e, ev) {
+	if failedResponse(e, ev) || (name == diagnose.StepDiscovery && notJSON(ev)) {
 		s.fail(ev)
 	}
 	f.steps = append(f.steps, s)

@@ -13,6 +13,11 @@ const (
 	grantRefreshToken      = "refresh_token"
 )
 
+// replayCheckNote is the note ksauth's flow runner gives the refresh
+// request that sends an already used refresh token once more, expecting
+// invalid_grant from a server that rotates refresh tokens.
+const replayCheckNote = "refresh replay check"
+
 // tokenAuth is the client authentication of a token request, read from
 // the raw entry before redaction.
 type tokenAuth struct {
@@ -36,10 +41,17 @@ func (f *flow) addToken(e Entry, issuer string, auth tokenAuth) {
 	s.GrantType = grant
 
 	ctx := f.tokenContext(e, issuer, form, auth)
-	findings := f.tokenFindings(&s, e, form, &ctx)
 	ev := responseEvidence(e, name)
+	if e.Note == replayCheckNote && ev.Error == "invalid_grant" {
+		s.Notes = append(s.Notes, "rejected as expected: ksauth sent the used refresh token again "+
+			"to check that the server rotates refresh tokens")
+		f.noteSent(form)
+		f.steps = append(f.steps, s)
+		return
+	}
+	findings := f.tokenFindings(&s, e, form, &ctx)
 	ev.Context = ctx
-	if failedResponse(e, ev) {
+	if failedResponse(e, ev) || notJSON(ev) {
 		s.fail(ev)
 	}
 	s.apply(findings)
