@@ -92,12 +92,12 @@ func runDemo(ctx context.Context, f demoFlags, io stdio, getenv func(string) str
 	}
 
 	// A flow configuration's Trace and OnExchange carry --verbose and --har.
-	var hook flow.Config
+	hook := flow.Config{Narration: io.Err}
 	rec, err := f.evidence.attach(&hook, io)
 	if err != nil {
 		return err
 	}
-	opts := demo.Options{Narration: io.Err, Trace: hook.Trace, OnExchange: hook.OnExchange,
+	opts := demo.Options{Narration: hook.Narration, Trace: hook.Trace, OnExchange: hook.OnExchange,
 		ShowTokens: f.out.showTokens, Browser: f.browser, BrowserCommand: f.browserCommand,
 		NarrationIsTerminal: isTerminal(io.Err)}
 	st := newStyle(io.Out, getenv)

@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"github.com/kseries-tools/ksauth/flow"
 	"github.com/spf13/cobra"
@@ -27,12 +30,24 @@ type evidenceRecorder struct {
 	har *harSink
 }
 
-// attach sets cfg.Trace for --verbose and cfg.OnExchange for --har,
-// keeping any hook already set.
+// exchangeTap, when set, receives every raw exchange of a run, secrets
+// included, before any redaction. Only tests set it: they learn the codes
+// and tokens a run was issued and check that no output shows them.
+var exchangeTap atomic.Pointer[func(flow.Exchange)]
+
+// attach sets cfg.Trace for --verbose, and cfg.OnExchange for --har and
+// for exchangeTap, keeping any hook already set.
 func (f evidenceFlags) attach(cfg *flow.Config, io stdio) (*evidenceRecorder, error) {
 	rec := &evidenceRecorder{}
 	if f.verbose {
-		cfg.Trace = io.Err
+		// The trace is written from the callback server's goroutine while
+		// the narration is written from the flow's, so both share one lock
+		// when they go to the same stream.
+		w := &syncWriter{w: io.Err}
+		cfg.Trace = w
+		if sameWriter(cfg.Narration, io.Err) {
+			cfg.Narration = w
+		}
 	}
 	if f.har != "" {
 		sink, err := newHARSink(f.har)
@@ -41,7 +56,8 @@ func (f evidenceFlags) attach(cfg *flow.Config, io stdio) (*evidenceRecorder, er
 		}
 		rec.har = sink
 	}
-	if rec.har == nil {
+	tap := exchangeTap.Load()
+	if rec.har == nil && tap == nil {
 		return rec, nil
 	}
 	prev := cfg.OnExchange
@@ -49,7 +65,12 @@ func (f evidenceFlags) attach(cfg *flow.Config, io stdio) (*evidenceRecorder, er
 		if prev != nil {
 			prev(ex)
 		}
-		rec.record(ex)
+		if tap != nil {
+			(*tap)(ex)
+		}
+		if rec.har != nil {
+			rec.record(ex)
+		}
 	}
 	return rec, nil
 }
@@ -74,4 +95,24 @@ func (r *evidenceRecorder) close(io stdio) error {
 	}
 	fmt.Fprintf(io.Err, "HAR file written to %s (redacted, mode 0600)\n", r.har.path)
 	return nil
+}
+
+// syncWriter serialises writes from several goroutines to one writer, so
+// that each write stays whole.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// sameWriter reports whether a and b are the same writer. Writers of a
+// type that cannot be compared are never the same.
+func sameWriter(a, b io.Writer) bool {
+	t := reflect.TypeOf(a)
+	return t != nil && t == reflect.TypeOf(b) && t.Comparable() && a == b
 }
