@@ -33,13 +33,51 @@ func runWith(ctx context.Context, args []string, io stdio, getenv func(string) s
 			code = exitUnexpected
 		}
 	}()
+	out := &countingWriter{w: io.Out}
+	io.Out = out
 	root := newRoot(io, getenv)
 	root.SetArgs(args)
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	err := root.ExecuteContext(ctx)
-	return exitCode(ctx, err, io.Err)
+	code = exitCode(ctx, err, io.Err)
+	if err != nil && out.n == 0 && wantsJSON(args) {
+		// A script that asked for JSON gets one document even when the
+		// command failed before it could print its own.
+		name := "ksauth"
+		if c, _, ferr := root.Find(args); ferr == nil && c != root {
+			name = c.Name()
+		}
+		_ = writeJSON(out, map[string]any{"ok": false, "command": name, "error": err.Error(),
+			"exit_code": code, "diagnoses": []any{}})
+	}
+	return code
+}
+
+// wantsJSON reports whether the command line asks for JSON output.
+func wantsJSON(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "--json" || a == "--json=true" {
+			return true
+		}
+	}
+	return false
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // newRoot builds the command tree. getenv reads the environment, so tests

@@ -55,6 +55,9 @@ func runCheck(ctx context.Context, f checkFlags, io stdio, getenv func(string) s
 	if err := f.realm.requireClientID(); err != nil {
 		return err
 	}
+	if !f.probe && (f.evidence.har != "" || f.evidence.verbose) {
+		return usagef("--har and --verbose record the probe's requests: add --probe, or drop them for the offline check")
+	}
 	if f.probe && f.redirectURI == "" {
 		return usagef("--probe needs --redirect-uri: the realm checks it before anything else")
 	}

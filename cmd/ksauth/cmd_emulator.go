@@ -71,6 +71,7 @@ func runEmulator(ctx context.Context, f emulatorFlags, io stdio) error {
 		printEmulator(io, info)
 	}
 	<-ctx.Done()
+	// Ctrl-C is how the emulator is meant to stop, so it exits 0.
 	fmt.Fprintln(io.Err, "emulator stopped")
 	return nil
 }
@@ -81,7 +82,11 @@ type emulatorInfo struct {
 }
 
 type realmInfo struct {
-	Env       string       `json:"env"`
+	Env string `json:"env"`
+	// Flags are the flags that point login, check and refresh at this
+	// realm: --env, plus --issuer when it listens elsewhere than the
+	// environment's default address.
+	Flags     string       `json:"flags"`
 	Issuer    string       `json:"issuer"`
 	Discovery string       `json:"discovery"`
 	Clients   []clientInfo `json:"clients"`
@@ -111,7 +116,8 @@ func describeEmulator(srv *emulator.Server, seeded bool) emulatorInfo {
 		{"local-production", srv.ProductionIssuer(), emulator.RealmProduction},
 	} {
 		rc := srv.Realm(r.name).Config()
-		ri := realmInfo{Env: r.env, Issuer: r.issuer, Discovery: r.issuer + "/.well-known/openid-configuration"}
+		ri := realmInfo{Env: r.env, Issuer: r.issuer, Flags: envFlags(r.env, r.issuer),
+			Discovery: r.issuer + "/.well-known/openid-configuration"}
 		for _, c := range rc.Clients {
 			ci := clientInfo{ClientID: c.ClientID, RedirectURIs: c.RedirectURIs, Flags: clientFlags(c)}
 			if seeded {
@@ -129,6 +135,15 @@ func describeEmulator(srv *emulator.Server, seeded bool) emulatorInfo {
 		info.Realms = append(info.Realms, ri)
 	}
 	return info
+}
+
+// envFlags returns the flags that select a local realm: "--env NAME" when
+// it listens on the environment's default address, else with --issuer.
+func envFlags(name, issuer string) string {
+	if env, err := envs.Lookup(name); err == nil && env.Issuer == issuer {
+		return "--env " + name
+	}
+	return "--env " + name + " --issuer " + issuer
 }
 
 func clientFlags(c emulator.ClientConfig) []string {
@@ -150,7 +165,7 @@ func clientFlags(c emulator.ClientConfig) []string {
 
 func printEmulator(io stdio, info emulatorInfo) {
 	for _, r := range info.Realms {
-		fmt.Fprintf(io.Out, "Realm %s (use --env %s)\n", r.Issuer, r.Env)
+		fmt.Fprintf(io.Out, "Realm %s (select it with %s)\n", r.Issuer, r.Flags)
 		fmt.Fprintf(io.Out, "  discovery  %s\n", r.Discovery)
 		fmt.Fprintln(io.Out, "  clients:")
 		for _, c := range r.Clients {

@@ -80,6 +80,12 @@ func runLogin(ctx context.Context, f loginFlags, io stdio, getenv func(string) s
 	if f.redirectURI == "" {
 		return usagef("missing --redirect-uri: give the redirect URI registered for the client")
 	}
+	if f.timeout <= 0 {
+		return usagef("invalid --timeout %s: give a positive duration, such as 5m", f.timeout)
+	}
+	if f.noBrowser && f.browserCmd != "" {
+		return usagef("--no-browser and --browser-command cannot be combined: choose one")
+	}
 	if f.username != "" && f.paste {
 		return usagef("--username and --paste cannot be combined: --username signs in without a browser")
 	}

@@ -20,6 +20,9 @@ func writeJSON(w io.Writer, v any) error {
 
 // isTerminal reports whether w, a reader or writer, is a terminal.
 func isTerminal(w any) bool {
+	if cw, ok := w.(*countingWriter); ok {
+		w = cw.w
+	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -57,6 +57,10 @@ func readSecretFile(src secretSource, stdin io.Reader) (string, error) {
 		if err != nil {
 			return "", usagef("could not read the %s file: %v", src.name, err)
 		}
+		if info, err := f.Stat(); err == nil && info.IsDir() {
+			f.Close()
+			return "", usagef("the %s file %s is a directory: give the path of a file", src.name, src.file)
+		}
 		defer f.Close()
 		r = f
 	}
@@ -65,6 +69,9 @@ func readSecretFile(src secretSource, stdin io.Reader) (string, error) {
 		return "", usagef("could not read the %s: %v", src.name, err)
 	}
 	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+	if line == "" && src.file == "-" {
+		return "", usagef("the %s on stdin is empty: pipe it in, or use a file", src.name)
+	}
 	if line == "" {
 		return "", usagef("the %s file %s is empty", src.name, src.file)
 	}
