@@ -16,11 +16,10 @@ import (
 	"github.com/kseries-tools/ksauth/internal/localtls"
 )
 
-// The tests in this file sign in with a real Chromium: "ksauth login"
-// prints the URL to open, Chromium opens it, a person's steps are typed
-// into the emulator's login and consent pages, and the redirect lands on
-// the command's callback server, over https with the generated localhost
-// certificate or over http.
+// The tests in this file sign in with a real Chromium. "ksauth login"
+// prints the URL to open, Chromium opens it, and the test types a person's
+// steps into the emulator's login and consent pages. The redirect then
+// lands on the command's callback server, over https or http.
 
 func TestBrowserLoginHTTPSCallback(t *testing.T) {
 	chromium := chromiumPath(t)
