@@ -20,8 +20,9 @@ import (
 
 // secretTap collects the secret values that the runs of one test sent or
 // were issued, read from the raw exchanges through exchangeTap. They are
-// the seeded client secrets and passwords, their Basic header values, and
-// each authorization code, code_verifier, access, ID and refresh token.
+// the seeded client secrets and passwords, their Basic header values,
+// each authorization code, code_verifier, access, ID and refresh token,
+// and the cookies.
 type secretTap struct {
 	mu sync.Mutex
 	// kinds maps each secret value to what it is, such as "code".
@@ -88,6 +89,7 @@ func (s *secretTap) addExchange(ex flow.Exchange) {
 		s.addValues(form)
 	}
 	s.addAuthorization(ex.RequestHeader)
+	s.addCookies(ex.RequestHeader, ex.ResponseHeader)
 	var tokens struct {
 		AccessToken  string `json:"access_token"`
 		IDToken      string `json:"id_token"`
@@ -135,6 +137,17 @@ func (s *secretTap) addAuthorization(h http.Header) {
 		}
 	case "bearer":
 		s.add("access token", value)
+	}
+}
+
+// addCookies records the values of the cookies a request sent and a
+// response set, such as Keycloak's KEYCLOAK_IDENTITY session cookie.
+func (s *secretTap) addCookies(request, response http.Header) {
+	for _, c := range (&http.Request{Header: request}).Cookies() {
+		s.add("cookie", c.Value)
+	}
+	for _, c := range (&http.Response{Header: response}).Cookies() {
+		s.add("cookie", c.Value)
 	}
 }
 
@@ -225,7 +238,7 @@ func TestRedactionDemoAndScenarios(t *testing.T) {
 	tap.runRedacted(t, "demo", "", nil, "demo").wantCode(t, exitOK)
 	tap.runRedacted(t, "demo --json", "", nil, "demo", "--json").wantCode(t, exitOK)
 	tap.wantCollected(t, "code", "code_verifier", "access token", "ID token", "refresh token",
-		"access token signature", "Basic credentials")
+		"access token signature", "Basic credentials", "cookie")
 
 	for _, sc := range demo.Scenarios() {
 		for _, format := range []string{"text", "json"} {
@@ -285,7 +298,8 @@ func TestRedactionLoginRefreshCheck(t *testing.T) {
 	tap.runRedacted(t, "check --probe", "", env, check...).wantCode(t, exitOK)
 	tap.runRedacted(t, "check --probe --json", "", env, append(check, "--json")...).wantCode(t, exitOK)
 
-	tap.wantCollected(t, "code", "code_verifier", "access token", "ID token", "refresh token", "Basic credentials")
+	tap.wantCollected(t, "code", "code_verifier", "access token", "ID token", "refresh token",
+		"Basic credentials", "cookie")
 }
 
 // TestRedactionShowTokensControl shows that the search finds a token that
