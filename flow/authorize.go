@@ -146,6 +146,9 @@ func (r *runner) startLogin(ctx context.Context, handle func(url.Values, time.Ti
 			r.narrate("%s", hint)
 		}
 	}
+	if r.cfg.OpenBrowser == nil && r.server != nil && r.server.startURL() != "" {
+		r.narrate("Or open the short URL %s, which redirects to the URL above.", r.server.startURL())
+	}
 	if r.cfg.OpenBrowser != nil {
 		target := r.authURL
 		if r.server != nil && r.server.startURL() != "" {
