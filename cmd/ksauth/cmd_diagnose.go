@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/kseries-tools/ksauth/diagnose"
 	"github.com/kseries-tools/ksauth/diagnose/har"
@@ -257,6 +258,11 @@ func printHAR(w io.Writer, st style, rep har.Report) {
 			s.Status, fmt.Sprint(s.HTTPStatus), s.Action, age})
 	}
 	table(w, rows)
+	for _, s := range rep.Steps {
+		if len(s.Notes) > 0 {
+			fmt.Fprintf(w, "%s %s\n", st.dim(fmt.Sprintf("#%d %s:", s.Entry, s.Name)), strings.Join(s.Notes, "; "))
+		}
+	}
 	for _, s := range rep.Steps {
 		printDiagnoses(w, st, s.Diagnoses)
 	}

@@ -176,6 +176,9 @@ func TestHARRoundTripDefaultDemo(t *testing.T) {
 
 	text := ksauth(t, "", nil, "diagnose", path)
 	text.wantCode(t, exitOK)
+	if !strings.Contains(text.stdout, "rejected as expected") {
+		t.Errorf("the refresh replay check's rejection is not explained:\n%s", text.stdout)
+	}
 	age, err := tableCodeAge(text.stdout)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, text.stdout)
