@@ -117,16 +117,18 @@ func newDiagnosis(id string, step Step, evidence ...string) Diagnosis {
 	if !ok {
 		e, _ = Lookup(IDUnknown)
 	}
-	return Diagnosis{
+	d := Diagnosis{
 		ID:       e.ID,
 		Step:     step,
 		Title:    e.Title,
-		Evidence: append([]string{}, evidence...),
+		Evidence: []string{},
 		Causes:   e.Causes,
 		Fix:      e.Fix,
 		Guide:    e.Guide,
 		Severity: SeverityError,
 	}
+	d.addEvidence(evidence...)
+	return d
 }
 
 // newWarning returns a warning diagnosis: a finding that does not stop the
@@ -147,9 +149,11 @@ func (d *Diagnosis) leadWith(cause string) {
 	d.Causes = append([]string{cause}, rest...)
 }
 
-// addEvidence appends facts, skipping empty strings and repeats.
+// addEvidence appends facts, each capped at maxEvidenceBytes, skipping
+// empty strings and repeats.
 func (d *Diagnosis) addEvidence(facts ...string) {
 	for _, f := range facts {
+		f = capBytes(f, maxEvidenceBytes)
 		if f != "" && !slices.Contains(d.Evidence, f) {
 			d.Evidence = append(d.Evidence, f)
 		}

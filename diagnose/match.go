@@ -103,10 +103,10 @@ func statusEvidence(ev Evidence) []string {
 		out = append(out, strings.TrimSpace(fmt.Sprintf("HTTP %d %s", ev.Status, http.StatusText(ev.Status))))
 	}
 	if ev.Error != "" {
-		out = append(out, fmt.Sprintf("error %q", ev.Error))
+		out = append(out, fmt.Sprintf("error %q", capText(ev.Error, maxDescriptionRunes)))
 	}
 	if ev.ErrorDescription != "" {
-		out = append(out, fmt.Sprintf("error_description %q", ev.ErrorDescription))
+		out = append(out, fmt.Sprintf("error_description %q", capText(ev.ErrorDescription, maxDescriptionRunes)))
 	}
 	return out
 }

@@ -130,30 +130,3 @@ func proxyName(ev Evidence) string {
 	}
 	return ""
 }
-
-// bodyExcerpt returns the start of a body for evidence, with whitespace
-// collapsed, or "" for an empty body or one that carries tokens.
-func bodyExcerpt(body string) string {
-	const maxExcerpt = 300
-	if strings.TrimSpace(body) == "" {
-		return ""
-	}
-	if containsTokens(body) {
-		return "body contains tokens (not shown)"
-	}
-	s := collapseSpace(body)
-	if len(s) > maxExcerpt {
-		s = strings.ToValidUTF8(s[:maxExcerpt], "") + "…"
-	}
-	return "body: " + s
-}
-
-// containsTokens reports whether text holds an OAuth token or a JWT.
-func containsTokens(text string) bool {
-	for _, marker := range []string{`"access_token"`, `"refresh_token"`, `"id_token"`, "eyJ"} {
-		if strings.Contains(text, marker) {
-			return true
-		}
-	}
-	return false
-}

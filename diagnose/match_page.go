@@ -108,7 +108,7 @@ func matchPage(ev Evidence) []Diagnosis {
 	}
 	r, ok := findPageRule(*ev.Page)
 	if !ok {
-		return nil
+		return matchRequiredAction(ev)
 	}
 	ev.Step = stepOr(ev.Step, StepAuthorize)
 	facts := append(statusEvidence(ev), pageEvidence(*ev.Page)...)

@@ -4,11 +4,17 @@ import "strings"
 
 // pageHeadings are the headings of Keycloak pages that PageText recognises
 // in copied text, with the page ID each belongs to.
-var pageHeadings = []struct{ text, pageID string }{
-	{"We are sorry...", "login-error"},
-	{"Page has expired", "login-login-page-expired"},
-	{"Sign in to your account", "login-login"},
-}
+var pageHeadings = func() []struct{ text, pageID string } {
+	headings := []struct{ text, pageID string }{
+		{"We are sorry...", "login-error"},
+		{"Page has expired", "login-login-page-expired"},
+		{"Sign in to your account", "login-login"},
+	}
+	for _, r := range requiredActionPages {
+		headings = append(headings, struct{ text, pageID string }{r.heading, r.pageID})
+	}
+	return headings
+}()
 
 // maxPageTextMessage is how much of an unrecognised message PageText keeps.
 const maxPageTextMessage = 200

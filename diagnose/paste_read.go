@@ -58,7 +58,7 @@ func readPieces(segs []segment, sec *secrets) ([]piece, []string, error) {
 	skipped := 0
 	note := func(n string) {
 		if len(notes) < maxNotes {
-			notes = append(notes, n)
+			notes = append(notes, capBytes(n, maxEvidenceBytes))
 		} else {
 			skipped++
 		}
@@ -84,7 +84,8 @@ func readPieces(segs []segment, sec *secrets) ([]piece, []string, error) {
 // diagnosePiece runs a piece's offline checks and matches its response,
 // both with the transcript's context.
 func diagnosePiece(index int, p piece, ctx Context) Part {
-	part := Part{Index: index, Kind: p.kind, Lines: lineRange(p.seg), Summary: p.summary, Diagnoses: []Diagnosis{}}
+	part := Part{Index: index, Kind: p.kind, Lines: lineRange(p.seg), Summary: capBytes(p.summary, maxEvidenceBytes),
+		Diagnoses: []Diagnosis{}}
 	if p.ctx != (Context{}) {
 		c := p.ctx
 		part.Context = &c

@@ -68,11 +68,31 @@ func (s *secrets) scrub(text string) string {
 			text = strings.ReplaceAll(text, v, redact.Marker(v))
 		}
 	}
+	text = s.scrubCutTail(text)
 	text = jwtRE.ReplaceAllStringFunc(text, redact.Token)
 	text = secretParamRE.ReplaceAllString(text, "$1=(redacted)")
 	text = secretFieldRE.ReplaceAllString(text, `"$1":"(redacted)"`)
 	text = authSchemeRE.ReplaceAllStringFunc(text, redactCredentials)
 	return curlUserRE.ReplaceAllString(text, "$1$2$3:(redacted)")
+}
+
+// scrubCutTail redacts the start of a secret that capText or capBytes cut
+// off at the end of the kept text, which the whole-value replacement
+// cannot find.
+func (s *secrets) scrubCutTail(text string) string {
+	i := strings.LastIndex(text, cutMark)
+	if i < 0 {
+		return text
+	}
+	head, tail := text[:i], text[i:]
+	for _, v := range s.values {
+		for n := len(v) - 1; n >= minSecret; n-- {
+			if strings.HasSuffix(head, v[:n]) {
+				return head[:len(head)-n] + redact.Marker(v) + tail
+			}
+		}
+	}
+	return text
 }
 
 // redactCredentials replaces the credentials of "Basic <value>" or
