@@ -25,8 +25,10 @@ var localEntries = []Entry{
 			"the port is below 1024, such as 443 for https://localhost/, and needs privileges",
 			"the redirect URI's host is not a local address",
 		},
-		Fix: "Free the port or run with the needed privileges; on Linux, allow low ports with " +
-			"sysctl net.ipv4.ip_unprivileged_port_start=443. Or paste the callback URL from the browser instead.",
+		Fix: "Free the port, or run with the privilege to bind it; on Linux, allow a low port with " +
+			"sysctl net.ipv4.ip_unprivileged_port_start=PORT, where PORT is the redirect URI's port. Or keep the " +
+			"redirect URI and listen on a free port with --callback-addr HOST:PORT (Config.CallbackAddr) behind a " +
+			"port forward, or paste the URL the browser was redirected to with --paste (LoginPaste).",
 	},
 	{
 		ID:    IDStateMismatch,

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"strings"
@@ -113,5 +114,30 @@ func listenFacts(d *Diagnosis, err error) {
 		d.leadWith("another program already listens on the redirect URI's port")
 	case errors.Is(err, syscall.EACCES):
 		d.leadWith("the port is below 1024, such as 443 for https://localhost/, and needs privileges")
+		if port := listenPort(err); port > 0 {
+			d.Fix = privilegedPortFix(port)
+		}
 	}
+}
+
+// listenPort returns the port a failed listen was for, or 0 when err does
+// not carry a TCP address.
+func listenPort(err error) int {
+	var opErr *net.OpError
+	if !errors.As(err, &opErr) {
+		return 0
+	}
+	if addr, ok := opErr.Addr.(*net.TCPAddr); ok {
+		return addr.Port
+	}
+	return 0
+}
+
+// privilegedPortFix is the callback-unavailable fix for a port the process
+// may not bind, naming that port in the sysctl.
+func privilegedPortFix(port int) string {
+	return fmt.Sprintf("Run with the privilege to bind port %d (CAP_NET_BIND_SERVICE), or on Linux allow it with "+
+		"sysctl net.ipv4.ip_unprivileged_port_start=%d. Or keep the redirect URI and listen on a free port with "+
+		"--callback-addr HOST:PORT (Config.CallbackAddr) behind a port forward, or paste the URL the browser was "+
+		"redirected to with --paste (LoginPaste).", port, port)
 }

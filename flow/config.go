@@ -24,6 +24,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -268,11 +269,38 @@ func (c Config) validateRedirect() error {
 		// fragment component.
 		return fmt.Errorf("invalid redirect URI %q: remove the fragment", c.RedirectURI)
 	}
+	if err := checkPort("redirect URI "+strconv.Quote(c.RedirectURI), u.Port()); err != nil {
+		return err
+	}
 	if c.Login == LoginPaste {
 		return nil
 	}
 	if c.CallbackAddr == "" && !isLoopback(u.Hostname()) {
-		return fmt.Errorf("redirect URI host %q is not a loopback address: set a callback address to listen on, or use the paste login", u.Hostname())
+		return fmt.Errorf("redirect URI host %q is not a loopback address: set Config.CallbackAddr "+
+			"(--callback-addr HOST:PORT) to a local address to listen on, or use the paste login (--paste)", u.Hostname())
+	}
+	if c.CallbackAddr != "" {
+		_, port, err := net.SplitHostPort(c.CallbackAddr)
+		if err != nil {
+			return fmt.Errorf("invalid callback address %q: use HOST:PORT, such as 127.0.0.1:8765", c.CallbackAddr)
+		}
+		if err := checkPort("callback address "+strconv.Quote(c.CallbackAddr), port); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkPort checks a TCP port number from a URL or address. An empty port
+// is the scheme's default, and 0 lets the callback server pick a free port.
+func checkPort(what, port string) error {
+	if port == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("invalid %s: port %s is out of range: use a port from 1 to 65535, or 0 to pick a free port",
+			what, port)
 	}
 	return nil
 }

@@ -20,20 +20,24 @@ func describeListenError(err error, addr, redirectHostPort string) string {
 	switch {
 	case errors.Is(err, syscall.EACCES):
 		return fmt.Sprintf("permission denied binding %s: port %s is privileged (below 1024, or below net.ipv4.ip_unprivileged_port_start on Linux). "+
-			"Run with the privilege to bind it (CAP_NET_BIND_SERVICE), lower that sysctl, or keep the redirect URI %s "+
-			"and listen on a free port with a callback address such as %s behind a port forward from %s",
-			addr, port, redirectHostPort, net.JoinHostPort(firstOf(host, "127.0.0.1"), "8443"), port)
+			"Run with the privilege to bind it (CAP_NET_BIND_SERVICE), allow it with sysctl net.ipv4.ip_unprivileged_port_start=%s, "+
+			"or keep the redirect URI %s and listen on a free port with Config.CallbackAddr (--callback-addr HOST:PORT), "+
+			"such as %s, behind a port forward from port %s",
+			addr, port, port, redirectHostPort, net.JoinHostPort(firstOf(host, "127.0.0.1"), "8443"), port)
 	case errors.Is(err, syscall.EADDRINUSE):
 		holder := "another program"
 		if owner := portOwner(port); owner != "" {
 			holder = owner
 		}
-		return fmt.Sprintf("address %s is already in use by %s: stop it, or keep the redirect URI %s and listen elsewhere with a callback address behind a port forward",
+		return fmt.Sprintf("address %s is already in use by %s: stop it, or keep the redirect URI %s and listen on "+
+			"another port with Config.CallbackAddr (--callback-addr HOST:PORT) behind a port forward",
 			addr, holder, redirectHostPort)
 	case errors.Is(err, syscall.EADDRNOTAVAIL):
-		return fmt.Sprintf("address %s is not assigned to this machine: use 127.0.0.1, localhost or ::1 in the redirect URI, or set a callback address", addr)
+		return fmt.Sprintf("address %s is not assigned to this machine: use 127.0.0.1, localhost or ::1 in the "+
+			"redirect URI, or set Config.CallbackAddr (--callback-addr HOST:PORT) to a local address", addr)
 	}
-	return fmt.Sprintf("could not listen on %s: %v", addr, err)
+	// The error itself follows in Error.Error and in the evidence.
+	return "could not listen on " + addr
 }
 
 // portOwner names the process listening on a TCP port, such as

@@ -47,7 +47,7 @@ func TestListenErrorPrivilegedPort(t *testing.T) {
 		err = &net.OpError{Op: "listen", Net: "tcp", Err: os.NewSyscallError("bind", syscall.EACCES)}
 	}
 	line := describeListenError(err, "127.0.0.1:1", "localhost:1")
-	for _, want := range []string{"permission denied", "port 1 is privileged", "callback address", "localhost:1"} {
+	for _, want := range []string{"permission denied", "port 1 is privileged", "ip_unprivileged_port_start=1,", "--callback-addr HOST:PORT", "localhost:1"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("line %q does not contain %q", line, want)
 		}
