@@ -78,6 +78,9 @@ func issuerEnvFact(iss string) string {
 		return ""
 	}
 	e, ok := envs.ForHost(hostOf(iss))
+	if u, err := url.Parse(iss); !ok && err == nil && isLoopback(u.Hostname()) {
+		return fmt.Sprintf("iss %s is a realm on this machine, such as the ksauth emulator", iss)
+	}
 	if !ok {
 		return fmt.Sprintf("iss %s is not a built-in K-Series realm", iss)
 	}
