@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"sync"
@@ -187,6 +188,11 @@ func (r *runner) await(ctx context.Context, t *stepTimer, login loginEvents) *Er
 			if !r.gate.take() {
 				return (<-r.gate.done).err
 			}
+			if errors.Is(e.Err, ErrInvalidInput) {
+				// Invalid input is a usage error with nothing to diagnose.
+				t.fail(e.Err.Error())
+				return e
+			}
 			return r.failure(t, e.Evidence, e.Err)
 		case err := <-login.browserError:
 			if err != nil {
@@ -230,13 +236,16 @@ func (r *runner) noCallback(t *stepTimer) *Error {
 func (r *runner) readPasted(ctx context.Context, handle func(url.Values, time.Time) *outcome, failed chan<- *Error) {
 	raw, err := r.cfg.ReadRedirect(ctx)
 	arrival := time.Now()
-	var u *url.URL
-	if err == nil {
-		u, err = url.Parse(raw)
-	}
 	if err != nil {
 		ev := r.evidence(diagnose.StepAuthorize)
 		ev.Detail = "could not read the pasted redirect URL"
+		failed <- &Error{Step: diagnose.StepAuthorize, Evidence: ev, Err: err}
+		return
+	}
+	u, err := parsePastedRedirect(raw, r.oauth.RedirectURL)
+	if err != nil {
+		ev := r.evidence(diagnose.StepAuthorize)
+		ev.Detail = "the pasted text is not the redirect URL"
 		failed <- &Error{Step: diagnose.StepAuthorize, Evidence: ev, Err: err}
 		return
 	}

@@ -116,7 +116,10 @@ type Config struct {
 	// the login form. The password is sent only in the form's POST body.
 	Username, Password string
 	// ReadRedirect returns the URL the browser was redirected to, in
-	// LoginPaste mode. Required in that mode.
+	// LoginPaste mode. Required in that mode. An absolute http or https
+	// URL is read as is, and a bare query string ("state=...&code=..." or
+	// "?state=...") as the query of the redirect URI. Anything else makes
+	// Run return an error wrapping ErrInvalidInput.
 	ReadRedirect func(ctx context.Context) (string, error)
 
 	// RegisteredRedirectURI is the redirect URI as registered for the

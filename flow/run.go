@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -31,7 +32,9 @@ import (
 //
 // On failure Run returns the Result up to the failed step together with an
 // *Error that holds the evidence and the diagnoses. A Config it cannot use
-// gives a nil Result and an error wrapping ErrInvalidConfig.
+// gives a nil Result and an error wrapping ErrInvalidConfig. In paste mode,
+// pasted text that is not the redirect URL gives the Result so far and an
+// error wrapping ErrInvalidInput.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	r, err := newRunner(cfg, true)
 	if err != nil {
@@ -60,6 +63,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	// 3. authorize, and 4 to 6 in the callback handler
 	if e := r.authorize(ctx); e != nil {
+		if errors.Is(e.Err, ErrInvalidInput) {
+			res, _ := r.finish(nil)
+			return res, e.Err
+		}
 		return r.finish(e)
 	}
 
