@@ -225,7 +225,7 @@ func diagnoseHAR(r io.Reader, asJSON bool, io stdio, st style) error {
 	}
 	if asJSON {
 		doc := map[string]any{
-			"ok": rep.OK, "command": "diagnose", "input": "har", "har": rep.Info,
+			"ok": rep.OK && !rep.Partial, "command": "diagnose", "input": "har", "har": rep.Info,
 			"sign_in_entries": rep.SignInEntries, "steps": rep.Steps, "diagnoses": ds,
 		}
 		if age, ok := rep.CodeAgeMS(); ok {
@@ -243,7 +243,15 @@ func diagnoseHAR(r io.Reader, asJSON bool, io stdio, st style) error {
 	} else {
 		printHAR(io.Out, st, rep)
 	}
-	return diagnosisResult(ds)
+	if err := diagnosisResult(ds); err != nil {
+		return err
+	}
+	if rep.Partial {
+		// A clean result from half a file is no clean result: the failure
+		// may sit in the part that could not be read.
+		return usagef("the HAR file is incomplete, so the steps above are only those before the break: %s", rep.Stopped)
+	}
+	return nil
 }
 
 func printHAR(w io.Writer, st style, rep har.Report) {
@@ -276,7 +284,7 @@ func printHAR(w io.Writer, st style, rep har.Report) {
 	if rep.Partial {
 		fmt.Fprintf(w, "%s the file is incomplete; reading stopped: %s\n", st.red("partial:"), rep.Stopped)
 	}
-	if rep.OK {
+	if rep.OK && !rep.Partial {
 		fmt.Fprintln(w, st.green("No failed step in the HAR file."))
 	}
 }
