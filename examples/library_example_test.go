@@ -1,18 +1,21 @@
 package examples_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log"
 
+	"github.com/kseries-tools/ksauth/diagnose/har"
 	"github.com/kseries-tools/ksauth/envs"
 	"github.com/kseries-tools/ksauth/envs/emulator"
 	"github.com/kseries-tools/ksauth/flow"
 )
 
-// Example runs the whole sign-in against the embedded realm, headlessly,
-// and prints the timeline. Against a real realm, set Env to
-// envs.Lookup("trial") and the client's own values instead.
+// Example signs in against the embedded realm headlessly, records every
+// exchange of the flow in a redacted HAR file, and reads the file back as
+// a support engineer would read one from a customer. Against a real realm,
+// set Env from envs.Lookup("trial") and use the client's own values.
 func Example() {
 	srv, err := emulator.New(emulator.DefaultConfig())
 	if err != nil {
@@ -22,36 +25,44 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer srv.Close()
-
 	seed := emulator.DefaultSeed()
-	res, err := flow.Run(context.Background(), flow.Config{
+
+	// The Recorder redacts secrets, codes and tokens as each exchange is
+	// added, so the file is safe to share.
+	recorder := har.NewRecorder("example", "1.0")
+	_, err = flow.Run(context.Background(), flow.Config{
 		Env:          envs.Local("local", envs.TierTrial, srv.TrialIssuer()),
 		ClientID:     seed.TrialClient.ClientID,
 		ClientSecret: seed.TrialClient.Secret,
-		// Port 0: the callback server picks a free port. The seeded client
-		// registers the redirect URI without a port, which Keycloak's
-		// loopback rule accepts with any port.
+		// Port 0: the callback server picks a free port, which the seeded
+		// client's loopback registration accepts.
 		RedirectURI: "http://127.0.0.1:0/callback",
-		Scopes:      []string{"openid", "offline_access"},
 		Login:       flow.LoginHeadless,
 		Username:    seed.TrialUser.Username,
 		Password:    seed.TrialUser.Password,
-		Probe:       true,
+		OnExchange: func(ex flow.Exchange) {
+			recorder.AddEntry(har.Entry{Start: ex.Start, Duration: ex.Duration, Timings: har.NoTimings(),
+				Method: ex.Method, URL: ex.URL, RequestHeader: ex.RequestHeader, RequestBody: ex.RequestBody,
+				Status: ex.Status, ResponseHeader: ex.ResponseHeader, ResponseBody: ex.ResponseBody,
+				Step: ex.Step, Observed: ex.Observed, Note: ex.Note})
+		},
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, s := range res.Steps {
-		fmt.Println(s.Name, s.Status)
+
+	var file bytes.Buffer
+	if _, err := recorder.WriteTo(&file); err != nil {
+		log.Fatal(err)
 	}
-	fmt.Println("user:", res.IDClaims["preferred_username"])
+	report, err := har.Diagnose(&file)
+	if err != nil {
+		log.Fatal(err)
+	}
+	age, _ := report.CodeAgeMS()
+	fmt.Println("sign-in ok:", report.OK)
+	fmt.Println("code exchanged within 15 s:", age < 15000)
 	// Output:
-	// discovery ok
-	// probe ok
-	// authorize ok
-	// callback ok
-	// token ok
-	// verify ok
-	// refresh skipped
-	// user: demo
+	// sign-in ok: true
+	// code exchanged within 15 s: true
 }
