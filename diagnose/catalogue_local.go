@@ -9,12 +9,16 @@ var localEntries = []Entry{
 		Steps: []Step{StepAuthorize},
 		Causes: []string{
 			"the browser shows a Keycloak error page, such as Client not found or Invalid parameter: redirect_uri",
+			"the login page is still open with Invalid username or password: the credentials are wrong, or belong to the other environment",
 			"the sign-in was not finished, or the window was closed",
+			"the browser did not open, for example over SSH, in a container or under WSL without a browser",
 			"the redirect URI points to another host, port or path than the callback listener",
 			"the redirect URI uses https but the listener serves plain http, or the browser rejected its certificate",
 		},
-		Fix: "Look at the browser window: an error page there names the failure. Check that the redirect URI's " +
-			"host, port and path are those of the callback listener.",
+		Fix: "Look at the browser window: an error page there names the failure, and a login page that is still " +
+			"open means the credentials were rejected. If no browser opened, open the URL printed above by hand, or " +
+			"forward the callback port with ssh -L. Check that the redirect URI's host, port and path are those of " +
+			"the callback listener.",
 	},
 	{
 		ID:    IDCallbackUnavailable,
