@@ -3,6 +3,8 @@ package diagnose
 import (
 	"slices"
 	"strings"
+
+	"github.com/kseries-tools/ksauth/envs"
 )
 
 // allRules is the rule table in matching order.
@@ -29,7 +31,7 @@ func matchByRules(ev Evidence) []Diagnosis {
 		out = append(out, d)
 	}
 	if len(out) > 0 {
-		return out
+		return withWrongEnvironment(ev, out)
 	}
 	for _, id := range codeRules[ev.Error] {
 		d := newDiagnosis(id, ev.Step, statusEvidence(ev)...)
@@ -122,4 +124,29 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 		return s, false
 	}
 	return s[len(prefix):], true
+}
+
+// withWrongEnvironment puts a wrong-environment diagnosis before a client
+// authentication failure when the realm does not know the client
+// (Keycloak 26 answers invalid_client) and the client ID belongs to the
+// other tier than the realm the request went to. The token and refresh
+// steps show no "Client not found." page, so this is where the mix-up is
+// named. An unauthorized_client answer means the realm knows the client,
+// so it is left as it is.
+func withWrongEnvironment(ev Evidence, out []Diagnosis) []Diagnosis {
+	if out[0].ID != IDInvalidClientCredentials || ev.Error != "invalid_client" {
+		return out
+	}
+	env, ok := requestEnv(ev.Context)
+	if !ok {
+		return out
+	}
+	id := firstNonEmpty(ev.Context.BasicUser, ev.Context.ClientID)
+	fact, mismatch := tierMismatch(id, env)
+	if !mismatch {
+		return out
+	}
+	facts := append(statusEvidence(ev), fact, envHint(envs.ClassifyClientID(id).Tier()))
+	wrong := newDiagnosis(IDWrongEnvironment, ev.Step, facts...)
+	return append([]Diagnosis{wrong}, out...)
 }

@@ -128,7 +128,7 @@ type Config struct {
 	RegisteredRedirectURI string
 	// Preflight runs diagnose.Preflight's offline checks first and records
 	// them as the preflight step. Its findings go into Result.Diagnoses and
-	// do not stop the flow.
+	// do not stop the flow. Refresh checks only the client ID and secret.
 	Preflight bool
 	// Probe sends the authorization request once without a browser before
 	// the login. Keycloak checks the client, redirect URI, response type,

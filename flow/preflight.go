@@ -8,19 +8,19 @@ import (
 
 // preflight runs the preflight step: diagnose.Preflight's offline checks of
 // the client ID, scopes, redirect URI and secret against the environment.
-// Its findings go into Result.Diagnoses, and the flow runs on even after
-// an error finding, so that the server's answer can confirm it. The step
-// fails when a finding has error severity.
-func (r *runner) preflight() {
+// For Refresh (login false) only the client ID and secret are checked,
+// because no authorization request is sent. Its findings go into
+// Result.Diagnoses, and the flow runs on even after an error finding, so
+// that the server's answer can confirm it. The step fails when a finding
+// has error severity.
+func (r *runner) preflight(login bool) {
 	t := r.timeline.begin(diagnose.StepPreflight)
-	found := diagnose.Preflight(r.cfg.Env, diagnose.PreflightInput{
-		ClientID:              r.cfg.ClientID,
-		ClientSecret:          r.cfg.ClientSecret,
-		RedirectURI:           r.cfg.RedirectURI,
-		RegisteredRedirectURI: r.cfg.RegisteredRedirectURI,
-		Scope:                 r.scopeParam(),
-		CheckRequired:         true,
-	})
+	in := diagnose.PreflightInput{ClientID: r.cfg.ClientID, ClientSecret: r.cfg.ClientSecret}
+	if login {
+		in.RedirectURI, in.RegisteredRedirectURI = r.cfg.RedirectURI, r.cfg.RegisteredRedirectURI
+		in.Scope, in.CheckRequired = r.scopeParam(), true
+	}
+	found := diagnose.Preflight(r.cfg.Env, in)
 	r.addDiagnoses(found)
 	errs := 0
 	for _, d := range found {

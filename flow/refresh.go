@@ -25,7 +25,10 @@ type RefreshReport struct {
 
 // Refresh uses refreshToken once at cfg.Env's token endpoint, after
 // discovery, and returns the new tokens with the rotation check in
-// Result.Refresh. Config.RedirectURI and the login fields are not used.
+// Result.Refresh. With Config.Preflight it first checks the client ID and
+// secret offline against the environment, as Run does, so a client of the
+// other environment is named as such. Config.RedirectURI and the login
+// fields are not used.
 // With Config.RefreshReplayCheck it then sends the old token again; see
 // that field for what this does to the new token.
 func Refresh(ctx context.Context, cfg Config, refreshToken string) (*Result, error) {
@@ -37,6 +40,9 @@ func Refresh(ctx context.Context, cfg Config, refreshToken string) (*Result, err
 		return nil, err
 	}
 	ctx, r.cancel = context.WithCancel(ctx)
+	if r.cfg.Preflight {
+		r.preflight(false)
+	}
 	if e := r.discover(ctx); e != nil {
 		return r.finish(e)
 	}

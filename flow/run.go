@@ -44,7 +44,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	// 0. preflight
 	if r.cfg.Preflight {
-		r.preflight()
+		r.preflight(true)
 	}
 
 	// 1. discovery
