@@ -129,6 +129,14 @@ func TestScenarios(t *testing.T) {
 			if o.Response == (Response{}) {
 				t.Error("no response recorded")
 			}
+			for _, step := range o.Steps {
+				if step.Detail != strings.TrimSpace(step.Detail) {
+					t.Errorf("%s step detail %q has leading or trailing space", step.Name, step.Detail)
+				}
+				if strings.Contains(step.Detail, "signed in") && strings.Contains(step.Detail, "in the browser") {
+					t.Errorf("%s step detail %q credits a browser, but the demo signed in by itself", step.Name, step.Detail)
+				}
+			}
 			if !strings.Contains(trace.String(), "--> ") {
 				t.Error("trace is empty")
 			}

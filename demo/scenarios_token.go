@@ -122,7 +122,7 @@ func (l *lab) exchangeCode(ctx context.Context, o *Outcome, g codeGrant, form ur
 	}
 	ev := l.send(ctx, tokenRequest{env: g.env, step: diagnose.StepToken, form: form, authorization: authorization, context: rc})
 	l.manualFailure(o, ev,
-		stepRecord(diagnose.StepAuthorize, false, g.duration, "signed in as "+l.seed.user.Username+" in the browser"),
+		stepRecord(diagnose.StepAuthorize, false, g.duration, "signed in as "+l.seed.user.Username+" with the demo's scripted browser"),
 		l.tokenStep(diagnose.StepToken, ev))
 }
 
