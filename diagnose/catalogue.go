@@ -1,6 +1,9 @@
 package diagnose
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Entry is one catalogue entry: a failure ksauth can name, where it occurs,
 // why it usually happens and how to fix it.
@@ -140,12 +143,13 @@ func newWarning(id string, step Step, evidence ...string) Diagnosis {
 }
 
 // leadWith puts cause first in the diagnosis's causes, removing an equal
-// cause further down. An empty cause changes nothing.
+// cause further down and any cause that cause starts with, which it
+// restates in more detail. An empty cause changes nothing.
 func (d *Diagnosis) leadWith(cause string) {
 	if cause == "" {
 		return
 	}
-	rest := slices.DeleteFunc(slices.Clone(d.Causes), func(c string) bool { return c == cause })
+	rest := slices.DeleteFunc(slices.Clone(d.Causes), func(c string) bool { return strings.HasPrefix(cause, c) })
 	d.Causes = append([]string{cause}, rest...)
 }
 

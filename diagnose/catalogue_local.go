@@ -129,9 +129,9 @@ var localEntries = []Entry{
 		Title: "Failure not recognised",
 		Steps: []Step{StepDiscovery, StepProbe, StepAuthorize, StepCallback, StepToken, StepVerify, StepRefresh},
 		Causes: []string{
-			"the response matches no known K-Series or Keycloak failure; the raw evidence is shown",
+			"the response matches no known K-Series or Keycloak failure, so only the raw evidence is shown",
 		},
-		Fix: "Read the raw evidence below. If it does not explain itself, contact Technical Partner Support (TPS) " +
-			"with it, the time and your client ID, never with the secret.",
+		Fix: "Read the raw evidence listed with this diagnosis, under Evidence. If it does not explain itself, " +
+			"contact Technical Partner Support (TPS) with it, the time and your client ID, never with the secret.",
 	},
 }

@@ -41,7 +41,11 @@ func readSegments(segs []segment, hint Context) ([]Part, []string, error) {
 	ctx := transcriptContext(hint, pieces)
 	parts := make([]Part, 0, len(pieces))
 	for i, p := range pieces {
-		parts = append(parts, sec.scrubPart(diagnosePiece(i+1, p, ctx)))
+		parts = append(parts, diagnosePiece(i+1, p, ctx))
+	}
+	settleRequestFindings(parts, pieces)
+	for i := range parts {
+		parts[i] = sec.scrubPart(parts[i])
 	}
 	if lastErr != nil {
 		lastErr = errors.New(sec.scrub(lastErr.Error()))
@@ -67,9 +71,9 @@ func readPieces(segs []segment, sec *secrets) ([]piece, []string, error) {
 		p, err := readSegment(s, sec)
 		switch {
 		case errors.Is(err, errNotRecognised):
-			note(fmt.Sprintf("lines %s were not recognised and were skipped", lineRange(s)))
+			note(fmt.Sprintf("skipped %s: not recognised", linesLabel(s)))
 		case err != nil:
-			lastErr = fmt.Errorf("lines %s: %w", lineRange(s), err)
+			lastErr = fmt.Errorf("%s: %w", linesLabel(s), err)
 			note(lastErr.Error())
 		default:
 			pieces = append(pieces, p)

@@ -62,6 +62,10 @@ func splitParts(text string) []segment {
 	textStart := -1
 	flush := func(end int) {
 		if textStart >= 0 {
+			// Blank lines after the text belong to no part.
+			for end > textStart+1 && strings.TrimSpace(lines[end-1]) == "" {
+				end--
+			}
 			out = append(out, newSegment(segText, lines, textStart, end))
 			textStart = -1
 		}
