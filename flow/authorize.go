@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"sync"
 	"time"
@@ -236,13 +237,19 @@ func (r *runner) noCallback(t *stepTimer) *Error {
 func (r *runner) readPasted(ctx context.Context, handle func(url.Values, time.Time) *outcome, failed chan<- *Error) {
 	raw, err := r.cfg.ReadRedirect(ctx)
 	arrival := time.Now()
-	if err != nil {
+	if errors.Is(err, io.EOF) {
+		err = fmt.Errorf("%w: the input ended before a URL was pasted: %s", ErrInvalidInput, pasteHint)
+	}
+	if err != nil && !errors.Is(err, ErrInvalidInput) {
 		ev := r.evidence(diagnose.StepAuthorize)
-		ev.Detail = "could not read the pasted redirect URL"
+		ev.Detail, ev.Err = "could not read the pasted redirect URL", err
 		failed <- &Error{Step: diagnose.StepAuthorize, Evidence: ev, Err: err}
 		return
 	}
-	u, err := parsePastedRedirect(raw, r.oauth.RedirectURL)
+	var u *url.URL
+	if err == nil {
+		u, err = parsePastedRedirect(raw, r.oauth.RedirectURL)
+	}
 	if err != nil {
 		ev := r.evidence(diagnose.StepAuthorize)
 		ev.Detail = "the pasted text is not the redirect URL"

@@ -118,8 +118,9 @@ type Config struct {
 	// ReadRedirect returns the URL the browser was redirected to, in
 	// LoginPaste mode. Required in that mode. An absolute http or https
 	// URL is read as is, and a bare query string ("state=...&code=..." or
-	// "?state=...") as the query of the redirect URI. Anything else makes
-	// Run return an error wrapping ErrInvalidInput.
+	// "?state=...") as the query of the redirect URI. Anything else, and
+	// an error wrapping io.EOF (the input ended before a line was read),
+	// makes Run return an error wrapping ErrInvalidInput.
 	ReadRedirect func(ctx context.Context) (string, error)
 
 	// RegisteredRedirectURI is the redirect URI as registered for the

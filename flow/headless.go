@@ -79,7 +79,7 @@ func (r *runner) loginHeadless(ctx context.Context) *Error {
 			consented = true
 			req, err = form.Request(ctx, resp.Request.URL, realm, form.Submission("accept"))
 		default:
-			return r.loginFailure(capture, nil, "expected the login form, got another page")
+			return r.loginFailure(capture, nil, otherPage)
 		}
 		if err != nil {
 			return r.loginFailure(capture, err, "could not submit the login form")
@@ -87,6 +87,10 @@ func (r *runner) loginHeadless(ctx context.Context) *Error {
 	}
 	return r.loginFailure(&captured{}, nil, fmt.Sprintf("login did not reach the redirect URI within %d requests", maxLoginRequests))
 }
+
+// otherPage is the headless login's detail for a page that is neither the
+// login form nor the consent page.
+const otherPage = "expected the login form, got another page"
 
 func hasConsent(forms []kcform.Form) bool {
 	_, ok := kcform.Consent(forms)
@@ -115,8 +119,14 @@ func (r *runner) loginFailure(capture *captured, err error, detail string) *Erro
 	case ev.Page != nil && (ev.Page.ID == "login-login" || strings.HasPrefix(detail, "login form")):
 		ev.Kind = diagnose.FindingLoginForm
 	}
-	if ev.Page != nil && ev.Page.Message != "" && detail != "" {
+	switch {
+	case ev.Page != nil && ev.Page.Message != "" && detail != "":
 		detail += fmt.Sprintf(": page shows %q", ev.Page.Message)
+	case ev.Page != nil && ev.Page.ID != "" && detail == otherPage:
+		detail += fmt.Sprintf(": page %s", ev.Page.ID)
+		if ev.Page.Heading != "" {
+			detail += fmt.Sprintf(" (%q)", ev.Page.Heading)
+		}
 	}
 	if detail == "" {
 		detail = describeResponse(ev)

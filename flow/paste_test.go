@@ -3,6 +3,8 @@ package flow
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -45,6 +47,23 @@ func TestRunPasteRejectsNonURL(t *testing.T) {
 				t.Errorf("result steps = %+v, want the timeline up to the authorize step", res)
 			}
 		})
+	}
+}
+
+func TestRunPasteInputEnded(t *testing.T) {
+	rl := startRealm(t, nil, nil)
+	cfg := rl.config()
+	cfg.Login, cfg.NoBrowser = LoginPaste, true
+	cfg.RedirectURI = "http://127.0.0.1:8765/callback"
+	cfg.ReadRedirect = func(context.Context) (string, error) {
+		return "", fmt.Errorf("stdin ended before a redirect URL was pasted: %w", io.EOF)
+	}
+	_, err := Run(t.Context(), cfg)
+	if !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("err = %v, want ErrInvalidInput", err)
+	}
+	if !strings.Contains(err.Error(), "address bar") {
+		t.Errorf("err = %q, want it to say where to copy the URL from", err)
 	}
 }
 

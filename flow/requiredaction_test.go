@@ -21,6 +21,9 @@ func TestHeadlessRequiredActionNotSetUp(t *testing.T) {
 	if got := firstDiagnosis(e); got != diagnose.IDAccountNotSetUp {
 		t.Fatalf("diagnosis = %q, want %s", got, diagnose.IDAccountNotSetUp)
 	}
+	if !strings.Contains(e.Error(), "login-login-update-password") {
+		t.Errorf("error %q does not name the page the login stopped at", e.Error())
+	}
 	d := e.Diagnoses[0]
 	evidence := strings.Join(d.Evidence, "\n")
 	if !strings.Contains(evidence, "login-login-update-password") {
