@@ -78,7 +78,7 @@ func bodyExcerpt(body string) string {
 	}
 	label, text := "body: ", collapseSpace(body)
 	if looksHTML(body) {
-		label, text = "page text: ", htmlText(body)
+		label, text = "page text: ", htmlText(body[:min(len(body), MaxBody)])
 		if text == "" {
 			return fmt.Sprintf("HTML body without visible text (%d bytes)", len(body))
 		}
