@@ -195,7 +195,7 @@ func hasFailure(ds []diagnose.Diagnosis) bool {
 
 func printPasted(w io.Writer, st style, rep diagnose.Report) {
 	for _, p := range rep.Parts {
-		fmt.Fprintf(w, "%s lines %s, %s: %s\n", st.bold(fmt.Sprintf("[%d]", p.Index)), p.Lines, p.Kind, p.Summary)
+		fmt.Fprintf(w, "%s %s, %s: %s\n", st.bold(fmt.Sprintf("[%d]", p.Index)), lineLabel(p.Lines), p.Kind, p.Summary)
 		if len(p.Diagnoses) == 0 {
 			fmt.Fprintln(w, st.dim("    no failure in this part"))
 		}
@@ -287,4 +287,12 @@ func printHAR(w io.Writer, st style, rep har.Report) {
 	if rep.OK && !rep.Partial {
 		fmt.Fprintln(w, st.green("No failed step in the HAR file."))
 	}
+}
+
+// lineLabel names a part's line range: "line 3" or "lines 3-7".
+func lineLabel(lines string) string {
+	if strings.Contains(lines, "-") {
+		return "lines " + lines
+	}
+	return "line " + lines
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -170,13 +171,13 @@ func (f loginFlags) configureTLS(cfg *flow.Config) error {
 
 // pasteReader returns a ReadRedirect that reads the first non-empty line
 // of stdin.
-func pasteReader(io stdio) func(context.Context) (string, error) {
+func pasteReader(streams stdio) func(context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
-		fmt.Fprintln(io.Err, "Paste the full URL the browser was redirected to, then press Enter:")
+		fmt.Fprintln(streams.Err, "Paste the full URL the browser was redirected to, then press Enter:")
 		lines := make(chan string, 1)
 		errs := make(chan error, 1)
 		go func() {
-			sc := bufio.NewScanner(io.In)
+			sc := bufio.NewScanner(streams.In)
 			sc.Buffer(make([]byte, 64<<10), 64<<10)
 			for sc.Scan() {
 				if line := strings.TrimSpace(sc.Text()); line != "" {
@@ -188,7 +189,7 @@ func pasteReader(io stdio) func(context.Context) (string, error) {
 				errs <- fmt.Errorf("could not read the redirect URL from stdin: %w", err)
 				return
 			}
-			errs <- fmt.Errorf("stdin ended before a redirect URL was pasted")
+			errs <- fmt.Errorf("stdin ended before a redirect URL was pasted: %w", io.EOF)
 		}()
 		select {
 		case line := <-lines:

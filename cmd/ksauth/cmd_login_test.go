@@ -147,3 +147,18 @@ func TestLoginRegisteredRedirectCompared(t *testing.T) {
 		t.Errorf("diagnoses = %+v, want redirect-uri-mismatch at preflight", doc.Diagnoses)
 	}
 }
+
+func TestLoginPasteRejectsNonURL(t *testing.T) {
+	envFile, seed := startEmulator(t)
+	env := map[string]string{"KSAUTH_CLIENT_SECRET": seed.TrialClient.Secret}
+	for name, stdin := range map[string]string{"plain text": "not a url at all\n", "empty": ""} {
+		t.Run(name, func(t *testing.T) {
+			r := ksauth(t, stdin, env, "login", "--env", envFile, "--client-id", seed.TrialClient.ClientID,
+				"--redirect-uri", seed.HTTPSRedirectURI, "--paste", "--no-browser")
+			r.wantCode(t, exitUsage)
+			if !strings.Contains(r.stderr, "address bar") {
+				t.Errorf("stderr does not say what to paste:\n%s", r.stderr)
+			}
+		})
+	}
+}

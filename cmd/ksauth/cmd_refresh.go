@@ -69,7 +69,7 @@ func runRefresh(ctx context.Context, f refreshFlags, io stdio, getenv func(strin
 	}
 	cfg := flow.Config{
 		Env: env, ClientID: f.realm.clientID, ClientSecret: secret,
-		RefreshReplayCheck: f.replay, ShowTokens: f.out.showTokens, Narration: io.Err,
+		Preflight: true, RefreshReplayCheck: f.replay, ShowTokens: f.out.showTokens, Narration: io.Err,
 	}
 	rec, err := f.evidence.attach(&cfg, io)
 	if err != nil {

@@ -59,7 +59,7 @@ func (o flowOutcome) diagnoses() []diagnose.Diagnosis {
 func (o flowOutcome) finish(io stdio, st style, asJSON bool) error {
 	var printed reportedError
 	if o.err != nil && o.failure() == nil && !errors.As(o.err, &printed) {
-		if errors.Is(o.err, flow.ErrInvalidConfig) {
+		if errors.Is(o.err, flow.ErrInvalidConfig) || errors.Is(o.err, flow.ErrInvalidInput) {
 			return usageError{err: o.err}
 		}
 		return o.err
@@ -190,7 +190,11 @@ func printTokens(w io.Writer, st style, res *flow.Result) {
 // printDiagnoses prints each diagnosis with its evidence, causes and fix.
 func printDiagnoses(w io.Writer, st style, ds []diagnose.Diagnosis) {
 	for _, d := range ds {
-		fmt.Fprintf(w, "\n%s %s [%s, step %s]\n", st.bold("Diagnosis:"), d.Title, d.ID, d.Step)
+		label := "Diagnosis:"
+		if d.Severity == diagnose.SeverityWarning {
+			label = "Warning:"
+		}
+		fmt.Fprintf(w, "\n%s %s [%s, step %s]\n", st.bold(label), d.Title, d.ID, d.Step)
 		if len(d.Evidence) > 0 {
 			fmt.Fprintln(w, "  Evidence:")
 			for _, e := range d.Evidence {
