@@ -266,7 +266,7 @@ var harOnly = map[string]harOnlyText{
 			"the client library defaults to client_secret_post, or auto-detection retried with the secret in the body",
 			"the secret sits in request logs and proxies that record form bodies",
 		},
-		fix: "send the client ID and secret in an Authorization: Basic header (client_secret_basic) and drop client_secret from the body",
+		fix: "Send the client ID and secret in an Authorization: Basic header (client_secret_basic) and drop client_secret from the body.",
 	},
 	IDTokenHostDiffers: {
 		title: "Token request sent to another server than the authorization request",
@@ -274,7 +274,7 @@ var harOnly = map[string]harOnlyText{
 			"the token URL is configured separately from the authorization URL and points elsewhere",
 			"a proxy or gateway rewrites one of the two URLs",
 		},
-		fix: "derive both endpoints from one issuer: {issuer}/protocol/openid-connect/auth and /token, as discovery lists them",
+		fix: "Derive both endpoints from one issuer, {issuer}/protocol/openid-connect/auth and /token, as discovery lists them.",
 	},
 	IDCodeAgeUnknown: {
 		title: "Code's age cannot be checked",
@@ -282,6 +282,6 @@ var harOnly = map[string]harOnlyText{
 			"the recording started after the redirect that carried the code",
 			"the code reached the application through another browser or device",
 		},
-		fix: "record the HAR from before the sign-in starts, with the browser's Preserve log option on",
+		fix: "Record the HAR from before the sign-in starts, with the browser's Preserve log option on.",
 	},
 }
