@@ -37,25 +37,32 @@ func Load(path string) (Env, error) {
 	if err != nil {
 		return Env{}, fmt.Errorf("could not read environment file: %w", err)
 	}
+	return Parse(path, data)
+}
+
+// Parse reads a custom environment from the contents of a file named
+// name, as Load does: TOML when name ends in ".toml", else JSON. Unknown
+// fields are rejected, so a misspelt field is not silently ignored.
+func Parse(name string, data []byte) (Env, error) {
 	var f fileEnv
-	if strings.EqualFold(filepath.Ext(path), ".toml") {
+	if strings.EqualFold(filepath.Ext(name), ".toml") {
 		md, err := toml.Decode(string(data), &f)
 		if err != nil {
-			return Env{}, fmt.Errorf("could not parse environment file %s: %w", path, err)
+			return Env{}, fmt.Errorf("could not parse environment file %s: %w", name, err)
 		}
 		if undec := md.Undecoded(); len(undec) > 0 {
-			return Env{}, fmt.Errorf("environment file %s: unknown field %q", path, undec[0].String())
+			return Env{}, fmt.Errorf("environment file %s: unknown field %q", name, undec[0].String())
 		}
 	} else {
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&f); err != nil {
-			return Env{}, fmt.Errorf("could not parse environment file %s as JSON: %w", path, err)
+			return Env{}, fmt.Errorf("could not parse environment file %s as JSON: %w", name, err)
 		}
 	}
 	e, err := f.env()
 	if err != nil {
-		return Env{}, fmt.Errorf("environment file %s: %w", path, err)
+		return Env{}, fmt.Errorf("environment file %s: %w", name, err)
 	}
 	return e, nil
 }
