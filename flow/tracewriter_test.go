@@ -30,7 +30,7 @@ func TestWriteTraceRedactsAndTimes(t *testing.T) {
 	}
 	for _, want := range []string{
 		"--> token POST http://127.0.0.1:8400/realms/k-series/protocol/openid-connect/token",
-		"    Authorization: Basic [redacted sha256:",
+		"    Authorization: Basic [redacted hmac:",
 		"grant_type=authorization_code",
 		"<-- 200 OK HTTP/1.1  3.00 ms (dns 0.00 ms, connect 1.00 ms, first byte 2.60 ms)",
 		`"token_type":"Bearer"`,

@@ -45,7 +45,7 @@ var normalisers = []struct {
 	{regexp.MustCompile(`127\.0\.0\.1:\d+`), "127.0.0.1:PORT"},
 	{regexp.MustCompile(`\b\d+(\.\d+)?(ms|s)\b`), "DURATION"},
 	{regexp.MustCompile(`\b(state|nonce|code_challenge)=[A-Za-z0-9_-]+`), "$1=RANDOM"},
-	{regexp.MustCompile(`sha256:[0-9a-f]+`), "sha256:HASH"},
+	{regexp.MustCompile(`hmac:[0-9a-f]+`), "hmac:HASH"},
 	{regexp.MustCompile(`(\S)  +`), "$1  "},
 }
 

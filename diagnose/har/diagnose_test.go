@@ -161,7 +161,7 @@ func TestDiagnoseRedactsReportURLs(t *testing.T) {
 		}
 	}
 	callback := findStep(rep, diagnose.StepCallback)
-	if callback == nil || !strings.Contains(callback.URL, "code=%5Bredacted+sha256%3A") {
+	if callback == nil || !strings.Contains(callback.URL, "code=%5Bredacted+hmac%3A") {
 		t.Errorf("callback URL = %v, want the code's marker", callback)
 	}
 }

@@ -69,7 +69,7 @@ func (p Policy) hides(name string) bool {
 }
 
 // markerPrefix starts every value redact.Marker returns.
-const markerPrefix = "[redacted sha256:"
+const markerPrefix = redact.MarkerPrefix
 
 // mark returns v replaced by its redaction marker. A value that already is
 // a marker is returned unchanged, so that redacting twice keeps the marker

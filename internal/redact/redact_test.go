@@ -1,6 +1,8 @@
 package redact
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 )
@@ -28,5 +30,17 @@ func TestMarkerStableAndHidden(t *testing.T) {
 	}
 	if Marker("other") == a {
 		t.Error("different values share a marker")
+	}
+}
+
+func TestMarkerNotPlainHash(t *testing.T) {
+	sum := sha256.Sum256([]byte("trial-demo-pass-7431"))
+	plain := hex.EncodeToString(sum[:4])
+	m := Marker("trial-demo-pass-7431")
+	if strings.Contains(m, plain) {
+		t.Errorf("Marker %q is the unkeyed SHA-256 prefix, which allows offline guessing", m)
+	}
+	if !strings.HasPrefix(m, MarkerPrefix) {
+		t.Errorf("Marker %q does not start with %q", m, MarkerPrefix)
 	}
 }
