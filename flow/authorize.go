@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"sync"
 	"time"
@@ -112,7 +113,16 @@ func (r *runner) startCallbackServer(t *stepTimer, handle func(url.Values, time.
 		return r.failure(t, ev, err)
 	}
 	r.server = srv
-	r.narrate("Listening for the callback on %s", srv.redirectURI())
+	if r.cfg.CallbackAddr == "" {
+		r.narrate("Listening for the callback on %s", srv.redirectURI())
+		return nil
+	}
+	r.narrate("Listening on %s for the callback to %s", srv.addr, srv.redirectURI())
+	if host, _, err := net.SplitHostPort(srv.addr); err == nil {
+		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+			r.narrate("Warning: %s accepts connections from other machines too; the callback carries the code until it is exchanged.", srv.addr)
+		}
+	}
 	return nil
 }
 

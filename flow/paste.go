@@ -42,6 +42,10 @@ func parsePastedRedirect(raw, redirectURI string) (*url.URL, error) {
 		return nil, fmt.Errorf("%w: the pasted text (%d characters) is not an absolute http or https URL: %s",
 			ErrInvalidInput, len(text), pasteHint)
 	}
+	if q := u.Query(); q.Has("response_type") && q.Has("client_id") && !q.Has("code") && !q.Has("error") {
+		return nil, fmt.Errorf("%w: this is the authorization request, the URL to open before signing in; "+
+			"sign in with it, then %s", ErrInvalidInput, pasteHint)
+	}
 	return u, nil
 }
 

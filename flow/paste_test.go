@@ -118,3 +118,14 @@ func TestParsePastedRedirect(t *testing.T) {
 		t.Errorf("parsePastedRedirect(foo=bar) = %v, want ErrInvalidInput", err)
 	}
 }
+
+func TestParsePastedRejectsAuthorizationURL(t *testing.T) {
+	auth := "http://127.0.0.1:8400/realms/k-series/protocol/openid-connect/auth?response_type=code&client_id=devp-v2-demo-x&state=s"
+	_, err := parsePastedRedirect(auth, "http://127.0.0.1:8765/callback")
+	if !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("parsePastedRedirect(authorization URL) = %v, want ErrInvalidInput", err)
+	}
+	if !strings.Contains(err.Error(), "authorization request") {
+		t.Errorf("error %q does not say it is the authorization request", err)
+	}
+}

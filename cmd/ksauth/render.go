@@ -153,15 +153,21 @@ func printResult(w io.Writer, st style, res *flow.Result) {
 // printTokens prints the code age, the user, the scopes and the tokens as
 // the result holds them (redacted unless --show-tokens).
 func printTokens(w io.Writer, st style, res *flow.Result) {
-	if res.CodeAge == 0 && res.Tokens == nil {
+	if res.CodeAge == 0 && res.CodeAgeMax == 0 && res.Tokens == nil {
 		return
 	}
 	fmt.Fprintln(w)
-	if res.CodeAge != 0 {
-		reuse := "new connection"
-		if res.TokenConnReused {
-			reuse = "pre-opened connection"
-		}
+	reuse := "new connection"
+	if res.TokenConnReused {
+		reuse = "pre-opened connection"
+	}
+	switch {
+	case res.CodeAgeMax != 0:
+		// In paste mode the redirect is invisible, so only an upper bound
+		// of the code's age is known.
+		fmt.Fprintf(w, "%s    at most %s at exchange, counted from when the URL was shown; codes live %s (sent %s after the paste, %s)\n",
+			st.bold("Code age"), durationText(res.CodeAgeMax), res.CodeLifespan, durationText(res.CodeAge), reuse)
+	case res.CodeAge != 0:
 		fmt.Fprintf(w, "%s    %s at exchange (%s)\n", st.bold("Code age"), durationText(res.CodeAge), reuse)
 	}
 	if user := claimText(res.IDClaims, "preferred_username"); user != "" {
