@@ -39,18 +39,53 @@ func readURLLine(text string, sec *secrets) (piece, error) {
 	return readPlainURL(label, u)
 }
 
-// splitLabel separates a leading label ("Used in request") from the URL.
+// splitLabel separates a leading label ("Used in request") from the URL
+// and returns the URL as far as it reaches in the line (urlExtent).
 func splitLabel(line string) (label, raw string) {
-	line = strings.Trim(line, "`\"' ")
+	line = strings.TrimSpace(line)
 	i := strings.Index(line, "https://")
 	if j := strings.Index(line, "http://"); j >= 0 && (i < 0 || j < i) {
 		i = j
 	}
-	if i <= 0 {
-		return "", line
+	if i < 0 {
+		return "", urlExtent(strings.TrimLeft(line, "`\"'<([> "), 0)
 	}
-	raw = strings.TrimRight(line[i:], "\"'`).,;")
-	return strings.TrimSpace(line[:i]), raw
+	return strings.Trim(line[:i], "`\"'<([> \t"), urlExtent(line, i)
+}
+
+// urlClosers maps a character that opens a URL's enclosure to the
+// characters that close it: Slack writes <url|text>, Markdown [text](url).
+var urlClosers = map[byte]string{'<': ">|", '(': ")", '[': "]", '"': `"`, '\'': "'", '`': "`"}
+
+// urlExtent returns the URL starting at line[i]. It ends at whitespace,
+// at the closer of an enclosure opened just before it, and without the
+// punctuation or closing bracket that ends a sentence around it.
+func urlExtent(line string, i int) string {
+	end := len(line)
+	if j := strings.IndexAny(line[i:], " \t\n"); j >= 0 {
+		end = i + j
+	}
+	if i > 0 {
+		if stop, ok := urlClosers[line[i-1]]; ok {
+			if j := strings.IndexAny(line[i:end], stop); j >= 0 {
+				end = i + j
+			}
+		}
+	}
+	raw := line[i:end]
+	for {
+		trimmed := strings.TrimRight(raw, ".,;:!?\"'`>")
+		if strings.HasSuffix(trimmed, ")") && strings.Count(trimmed, "(") < strings.Count(trimmed, ")") {
+			trimmed = trimmed[:len(trimmed)-1]
+		}
+		if strings.HasSuffix(trimmed, "]") && strings.Count(trimmed, "[") < strings.Count(trimmed, "]") {
+			trimmed = trimmed[:len(trimmed)-1]
+		}
+		if trimmed == raw {
+			return raw
+		}
+		raw = trimmed
+	}
 }
 
 func ensureQueryMark(s string) string {
@@ -131,17 +166,12 @@ func redirectBase(u *url.URL) string {
 }
 
 // readPlainURL reads a URL with no OAuth parameters: a redirect URI, named
-// registered or used by its label, or a realm endpoint.
+// registered or used by its label, or an endpoint. A label that names a
+// redirect URI wins over the path, because a client's own callback may be
+// /oauth/callback on any host.
 func readPlainURL(label string, u *url.URL) (piece, error) {
 	if u.Scheme == "" || u.Host == "" {
 		return piece{}, errNotRecognised
-	}
-	if strings.Contains(u.Path, "/realms/") || strings.HasPrefix(u.Path, "/oauth/") {
-		p := piece{kind: KindEndpointURL, summary: "endpoint URL " + redirectBase(u)}
-		p.ctx.Issuer = issuerOf(u)
-		raw := u.String()
-		p.check = func(Context) []Diagnosis { return checkURLHost(raw) }
-		return p, nil
 	}
 	l := strings.ToLower(label)
 	p := piece{kind: KindRedirectURI}
@@ -149,6 +179,16 @@ func readPlainURL(label string, u *url.URL) (piece, error) {
 	case strings.Contains(l, "registered") || strings.Contains(l, "expected"):
 		p.ctx.RegisteredRedirectURI = u.String()
 		p.summary = "registered redirect URI " + u.String()
+	case strings.Contains(l, "redirect") || strings.Contains(l, "callback") || strings.Contains(l, "used"):
+		p.ctx.RedirectURI = u.String()
+		p.summary = "redirect URI in use " + u.String()
+	case isAuthServerURL(u):
+		p = piece{kind: KindEndpointURL, summary: "endpoint URL " + redirectBase(u)}
+		p.ctx.Issuer = issuerOf(u)
+		raw := u.String()
+		p.check = func(Context) []Diagnosis { return checkURLHost(raw) }
+	case endsWithMethod(l):
+		p = piece{kind: KindEndpointURL, summary: "endpoint URL " + redirectBase(u)}
 	case l != "":
 		p.ctx.RedirectURI = u.String()
 		p.summary = "redirect URI in use " + u.String()
@@ -156,6 +196,34 @@ func readPlainURL(label string, u *url.URL) (piece, error) {
 		return piece{}, errNotRecognised
 	}
 	return p, nil
+}
+
+// isAuthServerURL reports whether u points at a sign-in server: a
+// Keycloak realm path, a K-Series host, or a host used by mistake for the
+// sign-in, such as a V1 API host.
+func isAuthServerURL(u *url.URL) bool {
+	if strings.Contains(u.Path, "/realms/") {
+		return true
+	}
+	if _, known := wrongHosts[strings.ToLower(u.Hostname())]; known {
+		return true
+	}
+	env, ok := envs.ForHost(u.Host)
+	return ok && !env.Local
+}
+
+// endsWithMethod reports whether a label ends with an HTTP method, as in a
+// browser console's "POST https://...": the URL is a request's target.
+func endsWithMethod(label string) bool {
+	f := strings.Fields(label)
+	if len(f) == 0 {
+		return false
+	}
+	switch strings.ToUpper(f[len(f)-1]) {
+	case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
+		return true
+	}
+	return false
 }
 
 // issuerOf returns the realm URL of a Keycloak endpoint URL.

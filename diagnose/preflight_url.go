@@ -53,8 +53,7 @@ func checkURLHost(raw string) []Diagnosis {
 		out = append(out, newDiagnosis(w.id, StepPreflight, w.fact))
 	}
 	if strings.HasPrefix(u.Path, "/oauth/") {
-		out = append(out, newDiagnosis(IDV1Client, StepPreflight,
-			fmt.Sprintf("path %s is a V1 endpoint; V2 uses /realms/k-series/protocol/openid-connect/", u.Path)))
+		out = append(out, oauthPathChecks(host, u.Path)...)
 	}
 	if strings.HasPrefix(u.Path, "/auth/realms/") {
 		out = append(out, newDiagnosis(IDUnexpectedResponse, StepPreflight,
@@ -69,6 +68,22 @@ func checkURLHost(raw string) []Diagnosis {
 			fmt.Sprintf("%s uses http; K-Series hosts require https", u.Host)))
 	}
 	return out
+}
+
+// oauthPathChecks checks a path under /oauth/, where the V1 API hosts
+// serve authorize and token. On a V1 host it shows a V1 client; on a
+// K-Series V2 host it is a wrong path. On any other host it is the
+// client's own URL, such as a redirect URI /oauth/callback.
+func oauthPathChecks(host, path string) []Diagnosis {
+	if w, ok := wrongHosts[host]; ok && w.id == IDV1Client {
+		return []Diagnosis{newDiagnosis(IDV1Client, StepPreflight,
+			fmt.Sprintf("path %s on %s is a V1 endpoint; V2 uses /realms/k-series/protocol/openid-connect/", path, host))}
+	}
+	if env, ok := envs.ForHost(host); ok && !env.Local {
+		return []Diagnosis{newDiagnosis(IDUnexpectedResponse, StepPreflight,
+			fmt.Sprintf("path %s is a V1 endpoint path, which %s does not serve; V2 uses /realms/k-series/protocol/openid-connect/", path, host))}
+	}
+	return nil
 }
 
 // realmOf returns the realm name of a Keycloak path "/realms/<name>/...".

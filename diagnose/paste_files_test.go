@@ -1,0 +1,119 @@
+package diagnose
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// readPasteFile reads testdata/paste/name with ReadPasted. The files are
+// pastes as users send them, with made-up clients, hosts and secrets.
+func readPasteFile(t *testing.T, name string) Report {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "paste", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ReadPasted(data, Context{})
+	if err != nil {
+		t.Fatalf("ReadPasted(%s) error = %v", name, err)
+	}
+	return rep
+}
+
+// reportIDs returns the IDs of every diagnosis of every part, with
+// warnings marked "warning:".
+func reportIDs(rep Report) []string {
+	var out []string
+	for _, p := range rep.Parts {
+		for _, d := range p.Diagnoses {
+			if d.Failed() {
+				out = append(out, d.ID)
+			} else {
+				out = append(out, "warning:"+d.ID)
+			}
+		}
+	}
+	return out
+}
+
+// reportText joins every summary, evidence and cause of a report.
+func reportText(rep Report) string {
+	var b strings.Builder
+	for _, p := range rep.Parts {
+		b.WriteString(p.Summary + "\n")
+		for _, d := range p.Diagnoses {
+			b.WriteString(strings.Join(d.Evidence, "\n") + "\n" + strings.Join(d.Causes, "\n") + "\n")
+		}
+	}
+	return b.String()
+}
+
+func TestPasteFiles(t *testing.T) {
+	tests := []struct {
+		file string
+		// want are diagnosis IDs that must appear, without lists IDs that
+		// must not, in reportIDs form.
+		want, without []string
+		// contains and lacks are texts the report must or must not hold.
+		contains, lacks []string
+	}{
+		{file: "oauth-callback-registered.txt", want: []string{IDRedirectURIMismatch}, without: []string{IDV1Client},
+			contains: []string{"a trailing slash was added", "registered redirect URI https://app.shop.example.com/oauth/callback"}},
+		{file: "04-curlexe.txt", without: []string{IDV1Client}},
+		{file: "11b-v1-url.txt", want: []string{IDV1Client}, without: []string{IDInvalidScope},
+			lacks: []string{`"and"`, `"got"`}},
+		{file: "05-powershell.txt", lacks: []string{"%20-Body", "$body", `realm " "`}},
+		{file: "06-console.txt", lacks: []string{"%20500", "Internal%20Server"}, without: []string{"warning:" + IDRedirectURIMismatch}},
+		{file: "01-slack.txt", lacks: []string{"blank page", "Thanks"},
+			contains: []string{"iss https://auth.lsk-trial.app/realms/k-series is the trial realm"}},
+		{file: "30-slack-angle.txt", want: []string{IDInvalidScope}, lacks: []string{"|", "..."}},
+		{file: "32-markdown.txt", want: []string{IDAccessDenied}, lacks: []string{"x)"}},
+		{file: "35-prose-after.txt", want: []string{IDAccessDenied}, lacks: []string{"x,", "nothing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			rep := readPasteFile(t, tt.file)
+			got := reportIDs(rep)
+			for _, id := range tt.want {
+				if !slices.Contains(got, id) {
+					t.Errorf("diagnoses %v lack %s", got, id)
+				}
+			}
+			for _, id := range tt.without {
+				if slices.Contains(got, id) {
+					t.Errorf("diagnoses %v contain %s", got, id)
+				}
+			}
+			text := reportText(rep)
+			for _, s := range tt.contains {
+				if !strings.Contains(text, s) {
+					t.Errorf("report lacks %q:\n%s", s, text)
+				}
+			}
+			for _, s := range tt.lacks {
+				if strings.Contains(text, s) {
+					t.Errorf("report contains %q:\n%s", s, text)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckURLHostOAuthPath(t *testing.T) {
+	tests := []struct {
+		url  string
+		want []string
+	}{
+		{"https://api.lsk.lightspeed.app/oauth/token", []string{IDV1Client}},
+		{"https://auth.lsk-prod.app/oauth/token", []string{IDUnexpectedResponse}},
+		{"https://app.shop.example.com/oauth/callback", nil},
+	}
+	for _, tt := range tests {
+		if got := ids(checkURLHost(tt.url)); !slices.Equal(got, tt.want) {
+			t.Errorf("checkURLHost(%s) = %v, want %v", tt.url, got, tt.want)
+		}
+	}
+}
