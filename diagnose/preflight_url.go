@@ -67,7 +67,7 @@ func checkURLHost(raw string) []Diagnosis {
 		out = append(out, newDiagnosis(IDTLSError, StepPreflight,
 			fmt.Sprintf("%s uses http; K-Series hosts require https", u.Host)))
 	}
-	return out
+	return dedupe(out)
 }
 
 // oauthPathChecks checks a path under /oauth/, where the V1 API hosts
