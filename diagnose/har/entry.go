@@ -20,7 +20,8 @@ type Entry struct {
 	// Index is the entry's position in log.entries, counting from 0. Read
 	// sets it and the Recorder ignores it.
 	Index int
-	// Start is when the request started.
+	// Start is when the request started. Read returns every entry's
+	// Start in the time zone of the file's first dated entry.
 	Start time.Time
 	// Duration is the exchange's total time. Zero means the sum of the
 	// known Timings.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"time"
 )
 
 // Read reads a HAR file from r and calls fn with each entry in file order.
@@ -74,6 +75,7 @@ func (w *walker) readEntry(i int, fn func(Entry) error) error {
 		return err
 	}
 	e, problems := raw.entry(i)
+	e.Start = w.inFileZone(e.Start)
 	for _, p := range problems {
 		w.info.Unread = append(w.info.Unread, fmt.Sprintf("entry %d: %s", i+1, p))
 	}
@@ -86,6 +88,20 @@ func (w *walker) readEntry(i int, fn func(Entry) error) error {
 		return callbackError{err}
 	}
 	return err
+}
+
+// inFileZone returns t in the zone of the file's first entry with a
+// readable time. Firefox writes local times with their UTC offset, and
+// merged files mix offsets, so one zone keeps the entries' clock times
+// comparable.
+func (w *walker) inFileZone(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	if w.zone == nil {
+		w.zone = t.Location()
+	}
+	return t.In(w.zone)
 }
 
 // callbackError carries an error from Read's caller through the walk, so

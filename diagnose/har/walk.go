@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // ErrNotHAR is wrapped by the errors Read, Redact and Diagnose return when
@@ -53,6 +54,8 @@ func (e *ReadError) Unwrap() error { return e.Err }
 type walker struct {
 	dec  *json.Decoder
 	info Info
+	// zone is the time zone of the first entry with a readable time.
+	zone *time.Location
 }
 
 // fieldFunc reads the value of one log field. It must consume the value.
