@@ -77,7 +77,8 @@ func runCheck(ctx context.Context, f checkFlags, io stdio, getenv func(string) s
 		RegisteredRedirectURI: f.registered, Scope: f.scope,
 	})
 
-	res := &flow.Result{Env: env.Name, Issuer: env.Issuer, ClientID: f.realm.clientID, RedirectURI: f.redirectURI}
+	res := &flow.Result{Env: env.Name, Issuer: env.Issuer, ClientID: f.realm.clientID, RedirectURI: f.redirectURI,
+		Steps: []flow.StepRecord{preflightRecord(pre)}}
 	var runErr error
 	if f.probe {
 		cfg := flow.Config{
@@ -94,6 +95,7 @@ func runCheck(ctx context.Context, f checkFlags, io stdio, getenv func(string) s
 			return err
 		}
 		if probed != nil {
+			probed.Steps = append([]flow.StepRecord{preflightRecord(pre)}, probed.Steps...)
 			res = probed
 		}
 	}
@@ -126,4 +128,23 @@ func printCheckSummary(io stdio, st style, pre []diagnose.Diagnosis, probed bool
 	case len(pre) == 0:
 		fmt.Fprintln(io.Err, st.green("No problem found offline.")+" Add --probe to send the authorization request to the realm.")
 	}
+}
+
+// preflightRecord is the timeline entry of the offline checks.
+func preflightRecord(pre []diagnose.Diagnosis) flow.StepRecord {
+	rec := flow.StepRecord{Name: diagnose.StepPreflight, Status: flow.StatusOK, Detail: "no findings"}
+	if hasProblem(pre) {
+		rec.Status, rec.Detail = flow.StatusFailed, countOf(len(pre), "finding")
+	} else if len(pre) > 0 {
+		rec.Detail = countOf(len(pre), "warning")
+	}
+	return rec
+}
+
+// countOf returns "1 finding" or "3 findings".
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -45,7 +45,12 @@ the input (client secrets, codes, tokens) never appear in the output.`,
 		Example: `  ksauth diagnose customer-paste.txt
   pbpaste | ksauth diagnose --client-id devp-v2-demo-acme
   ksauth diagnose --json failed-login.har`,
-		Args: cobra.MaximumNArgs(1),
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usagef("diagnose reads one input, got %d: give one FILE, or - for stdin (concatenate several files with cat)", len(args))
+			}
+			return nil
+		},
 		RunE: func(c *cobra.Command, args []string) error {
 			name := "-"
 			if len(args) == 1 {
@@ -111,7 +116,7 @@ func runDiagnose(f diagnoseFlags, name string, io stdio, getenv func(string) str
 	}
 	ds := pastedDiagnoses(rep)
 	if f.json {
-		if err := writeJSON(io.Out, pastedDocument(rep, ds)); err != nil {
+		if err := writeJSON(io.Out, pastedDocument(rep, ds, hint)); err != nil {
 			return err
 		}
 	} else {
@@ -166,11 +171,13 @@ func pastedDiagnoses(rep diagnose.Report) []diagnose.Diagnosis {
 }
 
 // pastedDocument is the JSON output for pasted evidence.
-func pastedDocument(rep diagnose.Report, ds []diagnose.Diagnosis) map[string]any {
+func pastedDocument(rep diagnose.Report, ds []diagnose.Diagnosis, hint diagnose.Context) map[string]any {
 	doc := map[string]any{
 		"ok":        !hasFailure(ds),
 		"command":   "diagnose",
 		"input":     "paste",
+		"env":       hint.Env,
+		"steps":     []any{},
 		"kinds":     rep.Kinds,
 		"parts":     rep.Parts,
 		"diagnoses": ds,
@@ -225,7 +232,7 @@ func diagnoseHAR(r io.Reader, asJSON bool, io stdio, st style) error {
 	}
 	if asJSON {
 		doc := map[string]any{
-			"ok": rep.OK && !rep.Partial, "command": "diagnose", "input": "har", "har": rep.Info,
+			"ok": rep.OK && !rep.Partial, "command": "diagnose", "input": "har", "env": harEnv(rep), "har": rep.Info,
 			"sign_in_entries": rep.SignInEntries, "steps": rep.Steps, "diagnoses": ds,
 		}
 		if age, ok := rep.CodeAgeMS(); ok {
@@ -295,4 +302,14 @@ func lineLabel(lines string) string {
 		return "lines " + lines
 	}
 	return "line " + lines
+}
+
+// harEnv names the environment of the HAR's first sign-in step, or "".
+func harEnv(rep har.Report) string {
+	for _, s := range rep.Steps {
+		if s.Env != "" {
+			return s.Env
+		}
+	}
+	return ""
 }

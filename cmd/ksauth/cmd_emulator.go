@@ -101,9 +101,10 @@ type clientInfo struct {
 }
 
 type userInfo struct {
-	Username string `json:"username"`
-	Password string `json:"password,omitempty"`
-	Enabled  bool   `json:"enabled"`
+	Username        string   `json:"username"`
+	Password        string   `json:"password,omitempty"`
+	Enabled         bool     `json:"enabled"`
+	RequiredActions []string `json:"required_actions,omitempty"`
 }
 
 // describeEmulator lists both realms. Secrets and passwords are shown only
@@ -126,7 +127,7 @@ func describeEmulator(srv *emulator.Server, seeded bool) emulatorInfo {
 			ri.Clients = append(ri.Clients, ci)
 		}
 		for _, u := range rc.Users {
-			ui := userInfo{Username: u.Username, Enabled: u.Enabled}
+			ui := userInfo{Username: u.Username, Enabled: u.Enabled, RequiredActions: u.RequiredActions}
 			if seeded {
 				ui.Password = u.Password
 			}
@@ -183,6 +184,9 @@ func printEmulator(io stdio, info emulatorInfo) {
 			}
 			if !u.Enabled {
 				line += "  (disabled)"
+			}
+			if len(u.RequiredActions) > 0 {
+				line += "  (required action pending: " + strings.Join(u.RequiredActions, ", ") + ")"
 			}
 			fmt.Fprintln(io.Out, line)
 		}

@@ -69,6 +69,7 @@ func TestSecretFileErrors(t *testing.T) {
 		"directory":   {[]string{"--client-secret-file", dir}, "", "is a directory"},
 		"empty file":  {[]string{"--client-secret-file", empty}, "", "is empty"},
 		"empty stdin": {[]string{"--client-secret-file", "-"}, "", "on stdin is empty"},
+		"blank stdin": {[]string{"--client-secret-file", "-"}, "   \n", "only whitespace"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -118,5 +119,31 @@ func TestEmulatorPrintsIssuerFlags(t *testing.T) {
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Errorf("exit code after Ctrl-C = %d, want 0", code)
+	}
+}
+
+func TestDiagnoseTwoFilesNamesFix(t *testing.T) {
+	r := ksauth(t, "", nil, "diagnose", "a.txt", "b.txt")
+	r.wantCode(t, exitUsage)
+	if !strings.Contains(r.stderr, "give one FILE") {
+		t.Errorf("stderr = %q, want the fix", r.stderr)
+	}
+}
+
+func TestCheckJSONHasSteps(t *testing.T) {
+	r := ksauth(t, "", nil, "check", "--json", "--client-id", "devp-v2-demo-acme-0123", "--scope", "openid items")
+	r.wantCode(t, exitOK)
+	var doc struct {
+		Env   string `json:"env"`
+		Steps []struct{ Name, Status string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
+	}
+	if doc.Env != "trial" {
+		t.Errorf("env = %q, want trial", doc.Env)
+	}
+	if len(doc.Steps) != 1 || doc.Steps[0].Name != "preflight" || doc.Steps[0].Status != "ok" {
+		t.Errorf("steps = %+v, want one ok preflight step", doc.Steps)
 	}
 }

@@ -47,7 +47,7 @@ The client secret comes from --client-secret-file, $KSAUTH_CLIENT_SECRET or a
 prompt; a password for --username from --password-file, $KSAUTH_PASSWORD or a
 prompt. Neither is ever printed.`,
 		Example: `  ksauth login --client-id devp-v2-demo-acme --redirect-uri http://127.0.0.1:8765/callback --scope "openid financial-api"
-  ksauth login --env local --client-id devp-v2-demo-ksauth --redirect-uri http://127.0.0.1:0/callback --username demo`,
+  ksauth login --env local --client-id <trial client ID printed by "ksauth emulator"> --redirect-uri http://127.0.0.1:0/callback --username demo`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return runLogin(c.Context(), f, io, getenv)

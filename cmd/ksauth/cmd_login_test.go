@@ -162,3 +162,37 @@ func TestLoginPasteRejectsNonURL(t *testing.T) {
 		})
 	}
 }
+
+func TestLoginPreflightFoldedIntoProbe(t *testing.T) {
+	envFile, seed := startEmulator(t)
+	env := map[string]string{"KSAUTH_CLIENT_SECRET": seed.TrialClient.Secret, "KSAUTH_PASSWORD": seed.TrialUser.Password}
+	r := ksauth(t, "", env, "login", "--env", envFile, "--client-id", seed.TrialClient.ClientID,
+		"--redirect-uri", "http://127.0.0.1:0/callback", "--scope", "openid items-api",
+		"--username", seed.TrialUser.Username, "--json")
+	r.wantCode(t, exitFailed)
+	var doc struct {
+		Diagnoses []struct {
+			ID, Step string
+			Evidence []string
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
+	}
+	count := 0
+	for _, d := range doc.Diagnoses {
+		if d.ID != "invalid-scope" {
+			continue
+		}
+		count++
+		if d.Step != "probe" {
+			t.Errorf("invalid-scope at step %s, want probe", d.Step)
+		}
+		if !strings.Contains(strings.Join(d.Evidence, "\n"), "offline check: ") {
+			t.Errorf("probe diagnosis lacks the preflight evidence: %v", d.Evidence)
+		}
+	}
+	if count != 1 {
+		t.Errorf("invalid-scope reported %d times, want once", count)
+	}
+}

@@ -27,8 +27,9 @@ shows the new tokens, or diagnoses why the realm rejected the refresh token
 (reused after rotation, expired, revoked, issued to another client).
 
 The refresh token comes from --refresh-token-file, $KSAUTH_REFRESH_TOKEN or
-stdin; it is never taken from the command line. K-Series issues refresh
-tokens only when the offline_access scope was granted.`,
+stdin; it is never taken from the command line. A sign-in with the
+offline_access scope gets a long-lived (offline) refresh token; without it
+the refresh token ends with the session.`,
 		Example: `  ksauth refresh --client-id devp-v2-demo-acme --refresh-token-file token.txt
   pass show acme/refresh | ksauth refresh --client-id devp-v2-demo-acme --refresh-token-file -`,
 		Args: noArgs,

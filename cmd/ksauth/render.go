@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -32,7 +33,10 @@ func (o flowOutcome) failure() *flow.Error {
 }
 
 // diagnoses returns the diagnoses of the result and of the failed step,
-// without repeating one ID for the same step.
+// without repeating one ID for the same step. A preflight finding that a
+// later step confirms with the same ID is folded into that step's
+// diagnosis, whose evidence gains the offline facts, so the causes and
+// fix are printed once.
 func (o flowOutcome) diagnoses() []diagnose.Diagnosis {
 	var all []diagnose.Diagnosis
 	if o.result != nil {
@@ -50,6 +54,43 @@ func (o flowOutcome) diagnoses() []diagnose.Diagnosis {
 		}
 		seen[key] = true
 		out = append(out, d)
+	}
+	return foldPreflight(out)
+}
+
+// foldPreflight moves preflight diagnoses whose ID a later step reports
+// into that later diagnosis.
+func foldPreflight(ds []diagnose.Diagnosis) []diagnose.Diagnosis {
+	later := map[string]int{}
+	for i, d := range ds {
+		if d.Step != diagnose.StepPreflight {
+			if _, ok := later[d.ID]; !ok {
+				later[d.ID] = i
+			}
+		}
+	}
+	var out []diagnose.Diagnosis
+	for _, d := range ds {
+		i, confirmed := later[d.ID]
+		if d.Step != diagnose.StepPreflight || !confirmed {
+			continue
+		}
+		target := &ds[i]
+		target.Evidence = append(slices.Clone(target.Evidence), prefixAll("offline check: ", d.Evidence)...)
+	}
+	for _, d := range ds {
+		if _, confirmed := later[d.ID]; d.Step == diagnose.StepPreflight && confirmed {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func prefixAll(prefix string, lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = prefix + l
 	}
 	return out
 }

@@ -69,6 +69,9 @@ func readSecretFile(src secretSource, stdin io.Reader) (string, error) {
 		return "", usagef("could not read the %s: %v", src.name, err)
 	}
 	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+	if line != "" && strings.TrimSpace(line) == "" {
+		return "", usagef("the %s from %s contains only whitespace", src.name, secretOrigin(src.file))
+	}
 	if line == "" && src.file == "-" {
 		return "", usagef("the %s on stdin is empty: pipe it in, or use a file", src.name)
 	}
@@ -76,4 +79,12 @@ func readSecretFile(src secretSource, stdin io.Reader) (string, error) {
 		return "", usagef("the %s file %s is empty", src.name, src.file)
 	}
 	return line, nil
+}
+
+// secretOrigin names where a secret file argument points, for messages.
+func secretOrigin(file string) string {
+	if file == "-" {
+		return "stdin"
+	}
+	return file
 }
