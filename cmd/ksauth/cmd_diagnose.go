@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/kseries-tools/ksauth/diagnose"
@@ -69,11 +70,18 @@ the input (client secrets, codes, tokens) never appear in the output.`,
 	return c
 }
 
+// grantTypes are the grant types a K-Series client can send to the token
+// endpoint.
+var grantTypes = []string{"authorization_code", "refresh_token", "client_credentials", "password"}
+
 // hint is the context the flags add to the evidence.
 func (f diagnoseFlags) hint() (diagnose.Context, error) {
 	hint := diagnose.Context{
 		ClientID: f.clientID, RedirectURI: f.redirectURI,
 		RegisteredRedirectURI: f.registered, GrantType: f.grantType,
+	}
+	if f.grantType != "" && !slices.Contains(grantTypes, f.grantType) {
+		return hint, usagef("unknown --grant-type %q: use one of %s", f.grantType, strings.Join(grantTypes, ", "))
 	}
 	if f.env != "" {
 		env, err := envs.Resolve(f.env)

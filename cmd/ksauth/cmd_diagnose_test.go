@@ -90,3 +90,12 @@ func TestDiagnoseBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestDiagnoseRejectsUnknownGrantType(t *testing.T) {
+	r := ksauth(t, `{"error":"invalid_grant","error_description":"Code not valid"}`, nil,
+		"diagnose", "--grant-type", "authorisation_code", "-")
+	r.wantCode(t, exitUsage)
+	if !strings.Contains(r.stderr, "authorization_code") {
+		t.Errorf("stderr = %q, want the valid grant types", r.stderr)
+	}
+}
