@@ -30,7 +30,7 @@ type tokenRequest struct {
 // readCurl reads a curl command: -u, -H, -d/--data/--data-urlencode/
 // --data-raw/--data-binary, --json, -X and the URL.
 func readCurl(text string, sec *secrets) (piece, error) {
-	words, err := shellWords(text)
+	words, err := shellWords(curlCommandText(text))
 	if err != nil {
 		return piece{}, err
 	}
@@ -41,6 +41,28 @@ func readCurl(text string, sec *secrets) (piece, error) {
 	p := tr.piece(sec)
 	p.kind = KindCurl
 	return p, nil
+}
+
+// curlCommandText prepares a pasted curl command for shellWords: it drops
+// the shell prompt before curl, PowerShell's ">>" prompt on continuation
+// lines, and blanks after a continuation character, so that cmd.exe's "^"
+// and PowerShell's backtick join lines as a POSIX backslash does.
+func curlCommandText(text string) string {
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	if loc := curlRE.FindStringIndex(lines[0]); loc != nil {
+		first := lines[0]
+		lines[0] = first[strings.LastIndex(first[:loc[1]], "curl"):]
+	}
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " \t")
+		if i > 0 {
+			t := strings.TrimLeft(lines[i], " \t")
+			if rest, ok := strings.CutPrefix(t, ">>"); ok {
+				lines[i] = rest
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // parseCurl reads curl's options from its words.

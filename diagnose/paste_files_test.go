@@ -59,10 +59,17 @@ func TestPasteFiles(t *testing.T) {
 		want, without []string
 		// contains and lacks are texts the report must or must not hold.
 		contains, lacks []string
+		// kinds, when set, are the report's kinds.
+		kinds []Kind
 	}{
 		{file: "oauth-callback-registered.txt", want: []string{IDRedirectURIMismatch}, without: []string{IDV1Client},
 			contains: []string{"a trailing slash was added", "registered redirect URI https://app.shop.example.com/oauth/callback"}},
-		{file: "04-curlexe.txt", without: []string{IDV1Client}},
+		{file: "04-curlexe.txt", without: []string{IDV1Client}, kinds: []Kind{KindCurl, KindJSON},
+			want: []string{IDInvalidClientCredentials}, lacks: []string{"contains spaces", "secret of 0 characters"},
+			contains: []string{`for client "devp-v2-demo-acme-pos"`}},
+		{file: "21-crlf-curl.txt", kinds: []Kind{KindCurl, KindJSON}, lacks: []string{"contains spaces"}},
+		{file: "25-ps-backtick.txt", kinds: []Kind{KindCurl, KindJSON}, want: []string{IDTokenRedirectURIMismatch},
+			contains: []string{`for client "devp-v2-demo-acme-pos"`}},
 		{file: "11b-v1-url.txt", want: []string{IDV1Client}, without: []string{IDInvalidScope},
 			lacks: []string{`"and"`, `"got"`}},
 		{file: "05-powershell.txt", lacks: []string{"%20-Body", "$body", `realm " "`}},
@@ -76,6 +83,9 @@ func TestPasteFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			rep := readPasteFile(t, tt.file)
+			if tt.kinds != nil && !slices.Equal(rep.Kinds, tt.kinds) {
+				t.Errorf("kinds = %v, want %v", rep.Kinds, tt.kinds)
+			}
 			got := reportIDs(rep)
 			for _, id := range tt.want {
 				if !slices.Contains(got, id) {
@@ -114,6 +124,24 @@ func TestCheckURLHostOAuthPath(t *testing.T) {
 	for _, tt := range tests {
 		if got := ids(checkURLHost(tt.url)); !slices.Equal(got, tt.want) {
 			t.Errorf("checkURLHost(%s) = %v, want %v", tt.url, got, tt.want)
+		}
+	}
+}
+
+func TestReadBasicContinuation(t *testing.T) {
+	for _, line := range []string{
+		`-H "Authorization: Basic ` + basicOf("devp-v2-demo-x:"+pastedSecret) + `" ^`,
+		`Authorization: Basic ` + basicOf("devp-v2-demo-x:"+pastedSecret) + " `",
+	} {
+		rep, err := ReadPasted([]byte(line), Context{})
+		if err != nil {
+			t.Fatalf("ReadPasted(%q) error = %v", line, err)
+		}
+		if got := reportIDs(rep); len(got) != 0 {
+			t.Errorf("ReadPasted(%q) diagnoses = %v, want none", line, got)
+		}
+		if s := rep.Parts[0].Summary; !strings.Contains(s, `client "devp-v2-demo-x"`) {
+			t.Errorf("summary = %q, want client devp-v2-demo-x", s)
 		}
 	}
 }

@@ -167,10 +167,23 @@ func readBasic(text string, sec *secrets) (piece, error) {
 	line := strings.TrimSpace(text)
 	line = strings.TrimPrefix(line, "> ")
 	line = strings.TrimPrefix(strings.TrimPrefix(line, "-H "), "--header ")
-	line = strings.Trim(line, `"'`)
+	line = unquoteHeader(line)
 	p := basicPiece(line, sec)
 	p.kind = KindBasicHeader
 	return p, nil
+}
+
+// unquoteHeader returns the header inside the quotes of a curl -H
+// argument, without a line continuation after it. An unquoted header
+// loses only a trailing continuation character.
+func unquoteHeader(line string) string {
+	if line != "" && (line[0] == '"' || line[0] == '\'') {
+		if end := strings.IndexByte(line[1:], line[0]); end >= 0 {
+			return line[1 : 1+end]
+		}
+		return line[1:]
+	}
+	return strings.TrimSpace(strings.TrimRight(line, "\\^` \t"))
 }
 
 // basicPiece decodes a Basic header and checks it against the environment

@@ -30,11 +30,15 @@ const (
 var (
 	statusLineRE = regexp.MustCompile(`^(?:< )?HTTP/\d(?:\.\d)?\s+\d{3}\b`)
 	bareStatusRE = regexp.MustCompile(`^(?:HTTP\s+|Status:?\s*)?\d{3}(?:\s+[A-Za-z][A-Za-z ]*)?$`)
-	curlRE       = regexp.MustCompile(`^(?:\$\s*)?curl(?:\.exe)?\s`)
+	curlRE       = regexp.MustCompile(shellPrompt + `curl(?:\.exe)?\s`)
 	urlRE        = regexp.MustCompile(`https?://[^\s"'<>]+`)
 	basicRE      = regexp.MustCompile(`(?i)^(?:-H\s+)?["']?(?:authorization:\s*)?basic\s+\S`)
 	htmlStartRE  = regexp.MustCompile(`(?i)^<(?:!doctype|html|head|body|div|p|span|h1|form|main)\b`)
 )
+
+// shellPrompt matches a shell prompt copied with a command: "$ ", "% ",
+// cmd.exe's "C:\Users\dev> ", PowerShell's "PS> " or "PS C:\dev> ".
+const shellPrompt = `^(?:(?:PS(?: [^>\n]*)?|[A-Za-z]:\\[^>\n]*)>\s*|[$%]\s*)?`
 
 // recogniser returns how many lines from i form a part of its kind, or 0.
 type recogniser struct {
