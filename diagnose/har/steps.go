@@ -173,8 +173,11 @@ func (f *flow) addAuthorize(e Entry, issuer string) {
 func (f *flow) addLogin(e Entry) {
 	s := newStep(e, diagnose.StepAuthorize, "login page")
 	if strings.EqualFold(e.Method, http.MethodPost) {
+		form := formValues(e)
 		s.Action = "login form post"
-		if user := formValues(e).Get("username"); user != "" {
+		if isConsent(e, form) {
+			s.Action = "consent form post"
+		} else if user := form.Get("username"); user != "" {
 			f.username = user
 		}
 	}
@@ -185,6 +188,24 @@ func (f *flow) addLogin(e Entry) {
 		s.fail(ev)
 	}
 	f.steps = append(f.steps, s)
+}
+
+// isConsent reports whether a POST to login-actions submits Keycloak's
+// consent page: it goes to login-actions/consent, or sends the page's
+// accept or cancel button (Keycloak 26 login theme). The terms page has
+// the same buttons but posts to login-actions/required-action.
+func isConsent(e Entry, form url.Values) bool {
+	u, err := url.Parse(e.URL)
+	if err != nil {
+		return false
+	}
+	if strings.Contains(u.Path, loginPath+"consent") {
+		return true
+	}
+	if strings.Contains(u.Path, loginPath+"required-action") || form.Has("username") {
+		return false
+	}
+	return form.Has("accept") || form.Has("cancel")
 }
 
 // failedResponse reports whether a response shows a failure: no response,
