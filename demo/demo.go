@@ -122,7 +122,7 @@ func (l *lab) flowConfig(env envs.Env, client emulator.ClientConfig) flow.Config
 }
 
 // useBrowser switches cfg to a sign-in in a browser, with flow's waiting
-// time, and tells the person which local test credentials to type.
+// time, and prints the local test credentials for the person to type.
 func (l *lab) useBrowser(cfg *flow.Config) {
 	cfg.Login = flow.LoginBrowser
 	cfg.Username, cfg.Password = "", ""

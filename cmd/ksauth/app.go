@@ -55,7 +55,7 @@ func runWith(ctx context.Context, args []string, io stdio, getenv func(string) s
 	return code
 }
 
-// wantsJSON reports whether the command line asks for JSON output.
+// wantsJSON reports whether the command line requests JSON output.
 func wantsJSON(args []string) bool {
 	for _, a := range args {
 		if a == "--" {

@@ -76,7 +76,7 @@ func runEmulator(ctx context.Context, f emulatorFlags, io stdio) error {
 	return nil
 }
 
-// emulatorInfo is what the emulator prints when it starts.
+// emulatorInfo is the emulator's start-up listing: realms, clients and users.
 type emulatorInfo struct {
 	Realms []realmInfo `json:"realms"`
 }

@@ -90,6 +90,7 @@ func runLogin(ctx context.Context, f loginFlags, io stdio, getenv func(string) s
 	if f.username != "" && f.paste {
 		return usagef("--username and --paste cannot be combined: --username signs in without a browser")
 	}
+
 	env, err := f.realm.resolveEnv()
 	if err != nil {
 		return err
@@ -128,6 +129,7 @@ func runLogin(ctx context.Context, f loginFlags, io stdio, getenv func(string) s
 	if err != nil {
 		return err
 	}
+
 	fmt.Fprintf(io.Err, "Signing in to %s as client %s\n", describeEnv(env), cfg.ClientID)
 	res, runErr := flow.Run(ctx, cfg)
 	if err := rec.close(io); err != nil {

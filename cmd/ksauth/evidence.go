@@ -83,7 +83,7 @@ func (r *evidenceRecorder) record(ex flow.Exchange) {
 	r.har.add(ex)
 }
 
-// close writes the HAR file, if one was asked for, and says where.
+// close writes the HAR file, when --har was given, and prints its path.
 func (r *evidenceRecorder) close(io stdio) error {
 	if r == nil || r.har == nil {
 		return nil

@@ -11,11 +11,11 @@ import (
 	"golang.org/x/term"
 )
 
-// secretSource says where a secret may come from. Secrets never come from
+// secretSource names the places a secret is read from. Secrets never come from
 // a command-line value, because command lines end up in shell history and
 // process listings.
 type secretSource struct {
-	// name is what the secret is called in messages ("client secret").
+	// name is the secret's name in messages, such as "client secret".
 	name string
 	// envVar is the environment variable to read first.
 	envVar string
