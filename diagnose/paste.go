@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -157,12 +158,20 @@ func ReadPasted(input []byte, hint Context) (Report, error) {
 // it.
 const maxInvalidShare = 0.1
 
-// pastedText checks and normalises the input: no NUL bytes, mostly valid
+// pastedText checks and normalises the input: UTF-16 with a byte-order
+// mark decoded, no NUL bytes, mostly valid
 // UTF-8 text, not blank; a byte-order mark dropped, invalid bytes replaced
 // by U+FFFD and CRLF turned into LF.
 func pastedText(input []byte) (string, error) {
 	input = bytes.TrimPrefix(input, []byte("\xef\xbb\xbf"))
+	if decoded, ok := decodeUTF16BOM(input); ok {
+		input = decoded
+	}
 	if bytes.IndexByte(input, 0) >= 0 {
+		if enc := utf16WithoutBOM(input); enc != "" {
+			return "", fmt.Errorf("%w: the input is %s text without a byte-order mark; convert it with "+
+				"iconv -f %s -t UTF-8 FILE, or save it as UTF-8", ErrBinary, enc, enc)
+		}
 		return "", fmt.Errorf("%w: the input contains NUL bytes; %s", ErrBinary, expected)
 	}
 	if bad := invalidBytes(input); float64(bad) > maxInvalidShare*float64(len(input)) {
@@ -210,4 +219,55 @@ func containsKind(kinds []Kind, k Kind) bool {
 		}
 	}
 	return false
+}
+
+// decodeUTF16BOM decodes UTF-16 text that starts with a byte-order mark,
+// as PowerShell's ">" and Notepad's "Unicode" save it, into UTF-8. It
+// reports false for input without such a mark. An odd last byte is
+// dropped.
+func decodeUTF16BOM(input []byte) ([]byte, bool) {
+	var order func([]byte) uint16
+	switch {
+	case bytes.HasPrefix(input, []byte{0xff, 0xfe}):
+		order = func(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }
+	case bytes.HasPrefix(input, []byte{0xfe, 0xff}):
+		order = func(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
+	default:
+		return nil, false
+	}
+	input = input[2:]
+	units := make([]uint16, 0, len(input)/2)
+	for i := 0; i+1 < len(input); i += 2 {
+		units = append(units, order(input[i:i+2]))
+	}
+	return []byte(string(utf16.Decode(units))), true
+}
+
+// utf16WithoutBOM names the UTF-16 byte order of input without a
+// byte-order mark, "UTF-16LE" or "UTF-16BE", or returns "" when its NUL
+// bytes do not fall on every other byte. Only the first 4096 bytes are
+// looked at.
+func utf16WithoutBOM(input []byte) string {
+	sample := input[:min(len(input), 4096)]
+	var even, odd int
+	for i, b := range sample {
+		if b != 0 {
+			continue
+		}
+		if i%2 == 0 {
+			even++
+		} else {
+			odd++
+		}
+	}
+	pairs := len(sample) / 2
+	switch {
+	case pairs == 0:
+		return ""
+	case odd*10 >= pairs*4 && even*10 < pairs:
+		return "UTF-16LE"
+	case even*10 >= pairs*4 && odd*10 < pairs:
+		return "UTF-16BE"
+	}
+	return ""
 }
