@@ -22,7 +22,7 @@ func matchByRules(ev Evidence) []Diagnosis {
 	grant := grantOf(ev)
 	var out []Diagnosis
 	for _, r := range allRules {
-		if r.code != ev.Error || !r.matchesDescription(ev.ErrorDescription) || !r.appliesTo(grant) {
+		if !r.matchesCode(ev.Error) || !r.matchesDescription(ev.ErrorDescription) || !r.appliesTo(grant) {
 			continue
 		}
 		d := newDiagnosis(r.id, ev.Step, statusEvidence(ev)...)
@@ -39,6 +39,13 @@ func matchByRules(ev Evidence) []Diagnosis {
 		out = append(out, d)
 	}
 	return out
+}
+
+func (r rule) matchesCode(code string) bool {
+	if r.codePrefix {
+		return strings.HasPrefix(code, r.code)
+	}
+	return code == r.code
 }
 
 func (r rule) matchesDescription(desc string) bool {

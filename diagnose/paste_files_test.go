@@ -62,6 +62,10 @@ func TestPasteFiles(t *testing.T) {
 		// kinds, when set, are the report's kinds.
 		kinds []Kind
 	}{
+		{file: "proxy-502-cloudflare.txt", want: []string{IDServerError}, contains: []string{"HTTP 502", "cloudflare"}},
+		{file: "proxy-504-nginx.txt", want: []string{IDServerError}, contains: []string{"HTTP 504", "nginx"}},
+		{file: "resteasy-404.txt", want: []string{IDUnexpectedResponse}, without: []string{IDUnknown},
+			contains: []string{"the path below the realm is wrong"}},
 		{file: "oauth-callback-registered.txt", want: []string{IDRedirectURIMismatch}, without: []string{IDV1Client},
 			contains: []string{"a trailing slash was added", "registered redirect URI https://app.shop.example.com/oauth/callback"}},
 		{file: "04-curlexe.txt", without: []string{IDV1Client}, kinds: []Kind{KindCurl, KindJSON},

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -255,10 +257,34 @@ func readHTML(text string, sec *secrets) (piece, error) {
 		}
 	}
 	if page.Heading == "" && page.Message == "" {
+		if p, ok := readStatusPage(text, page.Title); ok {
+			return p, nil
+		}
 		return piece{}, errors.New("the HTML shows no Keycloak page heading or message; paste the whole page or its text")
 	}
 	ev := Evidence{Step: StepAuthorize, Page: &page}
 	return piece{kind: KindHTML, summary: pageSummary(page), response: &ev}, nil
+}
+
+// pageStatusRE finds an HTTP status in a proxy's error page title or
+// heading: nginx's "502 Bad Gateway", Cloudflare's "502: Bad gateway".
+var pageStatusRE = regexp.MustCompile(`(?:^|[^0-9])([45][0-9]{2}):?\s+[A-Za-z]`)
+
+// readStatusPage reads an HTML error page that is not Keycloak's, such as
+// a proxy's "502 Bad Gateway", pasted without its status line. The status
+// comes from the title, or else from the start of the page text.
+func readStatusPage(text, title string) (piece, bool) {
+	m := pageStatusRE.FindStringSubmatch(title)
+	if m == nil {
+		m = pageStatusRE.FindStringSubmatch(capBytes(collapseSpace(htmlText(text)), 200))
+	}
+	if m == nil {
+		return piece{}, false
+	}
+	status, _ := strconv.Atoi(m[1])
+	ev := Evidence{Status: status, Body: text, Header: http.Header{"Content-Type": {"text/html"}}}
+	summary := fmt.Sprintf("HTML error page %d %s without a status line", status, http.StatusText(status))
+	return piece{kind: KindHTML, summary: summary, response: &ev}, true
 }
 
 // isHAR reports whether text is a HAR file: a JSON object whose "log" has

@@ -6,6 +6,10 @@ type rule struct {
 	// code is the "error" value. Keycloak also puts plain messages there,
 	// such as "Realm does not exist".
 	code string
+	// codePrefix matches "error" values that start with code, for plain
+	// messages that name the request, such as RESTEasy's "Could not find
+	// resource for full path: <URL>".
+	codePrefix bool
 	// desc is the error_description; empty matches any description. Rules
 	// with a description are matched second, after the code and context.
 	desc string

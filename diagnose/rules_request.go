@@ -68,6 +68,9 @@ var requestRules = []rule{
 		cause: "the path below the realm is wrong"},
 	{code: "Protocol not found", id: IDUnexpectedResponse, keycloak: "26.7.1",
 		cause: "the path names a protocol other than openid-connect"},
+	{code: "RESTEASY003210: Could not find resource for full path:", codePrefix: true, id: IDUnexpectedResponse,
+		keycloak: "older Keycloak on RESTEasy Classic; 26.7.1 sends \"HTTP 404 Not Found\" instead",
+		cause:    "the path below the realm is wrong, such as /tokens for /token"},
 	{code: "HTTP 405 Method Not Allowed", id: IDUnexpectedResponse, keycloak: "26.x",
 		cause: "the wrong HTTP method was used, such as GET on the token endpoint"},
 }
