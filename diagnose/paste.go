@@ -223,11 +223,13 @@ func containsKind(kinds []Kind, k Kind) bool {
 
 // decodeUTF16BOM decodes UTF-16 text that starts with a byte-order mark,
 // as PowerShell's ">" and Notepad's "Unicode" save it, into UTF-8. It
-// reports false for input without such a mark. An odd last byte is
-// dropped.
+// reports false for input without such a mark, or with an odd number of
+// bytes after it, which is not UTF-16.
 func decodeUTF16BOM(input []byte) ([]byte, bool) {
 	var order func([]byte) uint16
 	switch {
+	case len(input) < 4 || len(input)%2 != 0:
+		return nil, false
 	case bytes.HasPrefix(input, []byte{0xff, 0xfe}):
 		order = func(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }
 	case bytes.HasPrefix(input, []byte{0xfe, 0xff}):
@@ -237,7 +239,7 @@ func decodeUTF16BOM(input []byte) ([]byte, bool) {
 	}
 	input = input[2:]
 	units := make([]uint16, 0, len(input)/2)
-	for i := 0; i+1 < len(input); i += 2 {
+	for i := 0; i < len(input); i += 2 {
 		units = append(units, order(input[i:i+2]))
 	}
 	return []byte(string(utf16.Decode(units))), true
