@@ -25,6 +25,9 @@ type tokenRequest struct {
 	// dataFile is true when curl reads the body from a file (-d @file),
 	// which the paste does not include.
 	dataFile bool
+	// bodyOnly is true for a form body pasted without the request's
+	// headers, whose client authentication is then unknown.
+	bodyOnly bool
 }
 
 // readCurl reads a curl command: -u, -H, -d/--data/--data-urlencode/
@@ -204,7 +207,7 @@ func (tr tokenRequest) context() Context {
 		ctx.ClientAuth, ctx.BasicUser = "basic", user
 	case tr.form.Has("client_secret"):
 		ctx.ClientAuth = "post"
-	case tr.form.Has("client_id"):
+	case tr.form.Has("client_id") && !tr.bodyOnly:
 		ctx.ClientAuth = "none"
 	}
 	ctx.ClientID = firstNonEmpty(tr.form.Get("client_id"), ctx.BasicUser)

@@ -76,7 +76,10 @@ func TestPasteFiles(t *testing.T) {
 			contains: []string{`for client "devp-v2-demo-acme-pos"`}},
 		{file: "11b-v1-url.txt", want: []string{IDV1Client}, without: []string{IDInvalidScope},
 			lacks: []string{`"and"`, `"got"`}},
-		{file: "05-powershell.txt", lacks: []string{"%20-Body", "$body", `realm " "`}},
+		{file: "05-powershell.txt", lacks: []string{"%20-Body", "$body", `realm " "`, "no Authorization header"},
+			want: []string{IDWrongEnvironment, IDInvalidClientCredentials}, without: []string{"warning:" + IDInvalidClientCredentials}},
+		{file: "12-refresh.txt", want: []string{IDInvalidRefreshToken},
+			without: []string{IDInvalidRequest, IDInvalidClientCredentials, "warning:" + IDInvalidClientCredentials}},
 		{file: "06-console.txt", lacks: []string{"%20500", "Internal%20Server"}, without: []string{"warning:" + IDRedirectURIMismatch}},
 		{file: "01-slack.txt", lacks: []string{"blank page", "Thanks"},
 			contains: []string{"iss https://auth.lsk-trial.app/realms/k-series is the trial realm"}},
@@ -147,5 +150,24 @@ func TestReadBasicContinuation(t *testing.T) {
 		if s := rep.Parts[0].Summary; !strings.Contains(s, `client "devp-v2-demo-x"`) {
 			t.Errorf("summary = %q, want client devp-v2-demo-x", s)
 		}
+	}
+}
+
+func TestAnswerShowsClientAuthPassed(t *testing.T) {
+	curl := "curl -X POST https://auth.lsk-trial.app/realms/k-series/protocol/openid-connect/token \\\n" +
+		"  -H 'Authorization: Basic " + basicOf("devp-v2-demo-x:"+pastedSecret+"\n") + "' \\\n" +
+		"  -d grant_type=authorization_code -d code=" + pastedCode + " -d redirect_uri=https://localhost/\n" +
+		`{"error":"invalid_grant","error_description":"Code not valid"}`
+	rep, err := ReadPasted([]byte(curl), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := reportIDs(rep)
+	want := []string{"warning:" + IDInvalidClientCredentials, IDInvalidCodeGrant}
+	if !slices.Equal(got, want) {
+		t.Errorf("diagnoses = %v, want %v", got, want)
+	}
+	if text := reportText(rep); !strings.Contains(text, "answered another request than this one") {
+		t.Errorf("report does not say the answer is for another request:\n%s", text)
 	}
 }

@@ -159,7 +159,7 @@ func tokenResponse(status int) piece {
 	if status > 0 {
 		summary = fmt.Sprintf("HTTP %d token response (tokens redacted)", status)
 	}
-	return piece{kind: KindJSON, summary: summary}
+	return piece{kind: KindJSON, summary: summary, tokensIssued: true}
 }
 
 // readBasic reads an Authorization: Basic header alone.
@@ -219,8 +219,9 @@ func readForm(text string, sec *secrets) (piece, error) {
 	if err != nil {
 		return piece{}, fmt.Errorf("the form body could not be parsed: %v", err)
 	}
-	tr := tokenRequest{form: form, contentType: "application/x-www-form-urlencoded"}
+	tr := tokenRequest{form: form, contentType: "application/x-www-form-urlencoded", bodyOnly: true}
 	p := tr.piece(sec)
 	p.kind = KindTokenForm
+	p.fragment = true
 	return p, nil
 }

@@ -24,6 +24,11 @@ type piece struct {
 	response *Evidence
 	// check runs the offline checks of a request with the whole context.
 	check func(ctx Context) []Diagnosis
+	// fragment is true for a request seen only in part, such as a form
+	// body without its headers.
+	fragment bool
+	// tokensIssued is true for a successful token response.
+	tokensIssued bool
 }
 
 // maxNotes is how many notes on skipped parts a report keeps.
@@ -45,6 +50,7 @@ func readSegments(segs []segment, hint Context) ([]Part, []string, error) {
 	for i, p := range pieces {
 		parts = append(parts, diagnosePiece(i+1, p, ctx))
 	}
+	dropContradicted(parts, pieces)
 	settleRequestFindings(parts, pieces)
 	for i := range parts {
 		parts[i] = sec.scrubPart(parts[i])

@@ -109,8 +109,9 @@ func (tr tokenRequest) authChecks(own Context) []Diagnosis {
 		out = append(out, secretChecks(pass, StepToken)...)
 	case tr.form.Has("client_secret"):
 		out = append(out, secretChecks(tr.form.Get("client_secret"), StepToken)...)
-	case tr.dataFile:
-		// The credentials may be in the body file.
+	case tr.dataFile, tr.bodyOnly:
+		// The credentials may be in the body file, or in headers the
+		// paste does not show.
 	default:
 		out = append(out, newDiagnosis(IDInvalidClientCredentials, StepToken,
 			"the request has no Authorization: Basic header, no -u and no client_secret"))
