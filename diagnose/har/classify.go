@@ -17,6 +17,7 @@ const (
 	kindJWKS           // {issuer}/protocol/openid-connect/certs
 	kindUserInfo       // {issuer}/protocol/openid-connect/userinfo
 	kindCallback       // a request carrying code or error: possibly the redirect URI
+	kindRelayed        // an application's error response that relays an OAuth error
 )
 
 // Keycloak's path markers. The realm URL, which is the issuer, is the part
@@ -62,13 +63,19 @@ func classify(e Entry) (kind, string) {
 	if q := u.Query(); q.Has("code") || q.Has("error") {
 		return kindCallback, ""
 	}
+	if _, ok := relayedTokenError(e); ok {
+		return kindRelayed, ""
+	}
 	return kindOther, ""
 }
 
 // IsSignIn reports whether an entry may be part of an OAuth sign-in. That
 // is a request to a Keycloak realm's OpenID Connect, login or discovery
 // endpoints, or a token request to any host. A request carrying a code or
-// error parameter counts too, because it may be the redirect to the client.
+// error parameter counts too, because it may be the redirect to the client,
+// and so does an error response of any host whose JSON body carries an
+// OAuth error, because it may relay the token endpoint's answer to an
+// exchange the application ran on its server.
 func IsSignIn(e Entry) bool {
 	k, issuer := classify(e)
 	return k != kindOther || issuer != ""

@@ -47,15 +47,31 @@ type bodyFilter struct {
 	signIn  bool
 	// skipped is true when a body was skipped.
 	skipped bool
+	// status and mimeType point to the response's fields, which browsers
+	// write before the content's text, so that a small error response
+	// that may relay an OAuth error is kept.
+	status   *int
+	mimeType *string
+}
+
+// keepsOther reports whether the response body of an entry outside a
+// sign-in, rawLen characters of JSON string, is kept to look for a
+// relayed OAuth error in it.
+// NOTE: a file that writes response.status or content.mimeType after
+// content.text has the body skipped, because the filter sees it first.
+func (f *bodyFilter) keepsOther(rawLen int) bool {
+	return f.status != nil && f.mimeType != nil && rawLen <= maxRelayedText &&
+		mayCarryRelayedError(*f.status, *f.mimeType)
 }
 
 // newReadEntry returns a readEntry whose request and response share one
 // bodyFilter.
-func newReadEntry() readEntry {
+func newReadEntry() *readEntry {
 	filter := &bodyFilter{}
-	r := readEntry{Timings: NoTimings()}
+	r := &readEntry{Timings: NoTimings()}
 	r.Request.filter = filter
 	r.Response.Content.Text.filter = filter
+	filter.status, filter.mimeType = &r.Response.Status, &r.Response.Content.MimeType
 	return r
 }
 
@@ -133,7 +149,7 @@ func (c *cappedText) UnmarshalJSON(raw []byte) error {
 	if len(raw) < 2 || raw[0] != '"' {
 		return nil
 	}
-	if f := c.filter; f != nil && f.decided && !f.signIn {
+	if f := c.filter; f != nil && f.decided && !f.signIn && !f.keepsOther(len(raw)) {
 		f.skipped = true
 		return nil
 	}

@@ -14,7 +14,9 @@ import (
 // It decodes one entry at a time, so memory use follows the largest entry,
 // not the file's size. Base64 bodies are decoded, and every body kept is
 // cut at MaxBody. Entries that are not part of a sign-in (see IsSignIn)
-// have their bodies dropped.
+// have their bodies dropped. Only the error responses of such entries
+// whose content type can be JSON and whose body is at most 16 KiB are
+// decoded, to find the ones that relay an OAuth error.
 //
 // Read returns an error that wraps ErrNotHAR when the input is not a HAR
 // file, and a *ReadError when the file ends early or breaks part way. The
@@ -70,7 +72,7 @@ func (w *walker) decodeLogField(key string, v any) error {
 // readEntry decodes entry i and passes it to fn.
 func (w *walker) readEntry(i int, fn func(Entry) error) error {
 	raw := newReadEntry()
-	err := w.dec.Decode(&raw)
+	err := w.dec.Decode(raw)
 	if !usableEntry(err) {
 		return err
 	}

@@ -155,7 +155,7 @@ func (f *flow) summary() []string {
 		notes = append(notes, "no redirect carrying a code or error follows the authorization request: "+
 			"the sign-in did not finish while the HAR was recorded")
 	}
-	if token || len(f.codes) == 0 {
+	if token || f.relayed || len(f.codes) == 0 {
 		return notes
 	}
 	first := len(f.steps)

@@ -66,6 +66,9 @@ type flow struct {
 	latestRefresh  string
 	errorRedirects map[string]int
 	username       string
+	// relayed is true once an application's response relayed the token
+	// endpoint's error from an exchange it ran on its server.
+	relayed bool
 	// opened holds, by redirect URI, the last authorization request a
 	// ksauth HAR marks as observed: the one the flow runner opened in the
 	// browser, whose state and issuer its callback must carry.
@@ -120,6 +123,8 @@ func (f *flow) add(raw Entry) {
 		f.addOther(e, diagnose.StepVerify, "JWKS request", issuer)
 	case kindUserInfo:
 		f.addOther(e, diagnose.StepVerify, "userinfo request", issuer)
+	case kindRelayed:
+		f.addRelayed(e)
 	}
 }
 
