@@ -68,7 +68,9 @@ func (r Report) CodeAgeMS() (float64, bool) {
 //  3. each entry becomes a Step, and diagnose.Match explains each failed
 //     step. Checks that only a HAR allows add to it: the code's age and
 //     reuse, the token request's host and redirect URI, and where the
-//     client secret was sent.
+//     client secret was sent. In a browser's HAR without any Authorization,
+//     Cookie or Set-Cookie header, which a sanitized export removes, a
+//     token request without credentials is not taken to have sent none.
 //
 // A truncated or broken file yields a Report with Partial set and the
 // steps read before the break, and a nil error. Diagnose returns an error
@@ -78,7 +80,9 @@ func (r Report) CodeAgeMS() (float64, bool) {
 func Diagnose(r io.Reader) (Report, error) {
 	var rep Report
 	var entries []Entry
+	var credentials credentialTracker
 	info, err := Read(r, func(e Entry) error {
+		credentials.add(e)
 		if !IsSignIn(e) {
 			return nil
 		}
@@ -105,6 +109,7 @@ func Diagnose(r io.Reader) (Report, error) {
 
 	sortByStart(entries)
 	f := newFlow()
+	f.mayBeSanitized = credentials.mayBeSanitized(info)
 	for _, e := range entries {
 		f.add(e)
 	}

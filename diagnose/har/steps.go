@@ -66,6 +66,9 @@ type flow struct {
 	latestRefresh  string
 	errorRedirects map[string]int
 	username       string
+	// mayBeSanitized is true for a browser's HAR that carries no
+	// Authorization, Cookie or Set-Cookie header at all.
+	mayBeSanitized bool
 	// relayed is true once an application's response relayed the token
 	// endpoint's error from an exchange it ran on its server.
 	relayed bool

@@ -40,6 +40,12 @@ func (f *flow) addToken(e Entry, issuer string, auth tokenAuth) {
 	s := newStep(e, name, action)
 	s.GrantType = grant
 
+	// Keycloak reads a missing Authorization header as no client
+	// authentication, but a sanitized export may only have removed it.
+	hiddenAuth := f.authMayBeHidden(auth)
+	if hiddenAuth {
+		auth.method = ""
+	}
 	ctx := f.tokenContext(e, issuer, form, auth)
 	ev := responseEvidence(e, name)
 	if e.Note == replayCheckNote && ev.Error == "invalid_grant" {
@@ -55,6 +61,9 @@ func (f *flow) addToken(e Entry, issuer string, auth tokenAuth) {
 		s.fail(ev)
 	}
 	s.apply(findings)
+	if hiddenAuth {
+		noteHiddenAuth(&s)
+	}
 
 	f.noteSent(form)
 	f.noteRefreshIssued(e)
