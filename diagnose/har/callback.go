@@ -48,6 +48,11 @@ func (f *flow) addCallback(e Entry) {
 		// failure of the sign-in by itself.
 		s.Notes = append(s.Notes, fmt.Sprintf("the browser could not load the redirect URI (%s): expected when "+
 			"the code is copied from the address bar, a failure when an application should receive it", describeError(e)))
+	case e.Status >= 400 && !e.Observed:
+		// ksauth's own callback server, whose requests its HAR marks as
+		// observed, answers a failed sign-in with an error status too, and
+		// the HAR diagnoses that failure at the entry that caused it.
+		f.rejectedCallback(&s, e)
 	}
 	f.steps = append(f.steps, s)
 }

@@ -48,7 +48,7 @@ func (f *flow) failRelayed(s *Step, e Entry, name diagnose.Step, relayed relayed
 	s.fail(ev)
 
 	s.Notes = append(s.Notes, relayedNote)
-	answered := fmt.Sprintf("the application answered %s with HTTP %d %s and relayed the token endpoint's error",
+	answered := fmt.Sprintf("the application responded to %s with HTTP %d %s and relayed the token endpoint's error",
 		withoutQuery(e.URL), e.Status, http.StatusText(e.Status))
 	if relayed.status > 0 {
 		answered += fmt.Sprintf(", which it reports came with HTTP %d", relayed.status)

@@ -41,7 +41,7 @@ func TestDiagnoseRelayedExchange(t *testing.T) {
 		t.Errorf("diagnosis step = %s, want token", d.Step)
 	}
 	for _, fact := range []string{`error_description "Incorrect redirect_uri"`, "HTTP 400 Bad Request",
-		"the application answered https://shop.orbit.example/api/oauth/exchange with HTTP 500"} {
+		"the application responded to https://shop.orbit.example/api/oauth/exchange with HTTP 500"} {
 		if !containsText(d.Evidence, fact) {
 			t.Errorf("evidence %q lacks %q", d.Evidence, fact)
 		}
