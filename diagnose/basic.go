@@ -139,7 +139,7 @@ func basicDiagnoses(b BasicCredentials, step Step) []Diagnosis {
 	facts := []string{fmt.Sprintf("Basic header for client %q, secret of %d characters (not shown)", b.ClientID, b.SecretLength)}
 	if len(b.Problems) > 0 {
 		d := newDiagnosis(IDInvalidClientCredentials, step, append(facts, b.Problems...)...)
-		d.leadWith(causeMentioning(d.Causes, basicCauseWord))
+		d.lead(causeHeaderMalformed)
 		out = append(out, d)
 	}
 	if len(b.Warnings) > 0 {

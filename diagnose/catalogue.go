@@ -2,7 +2,6 @@ package diagnose
 
 import (
 	"slices"
-	"strings"
 )
 
 // Entry is one catalogue entry: a failure ksauth can name, where it occurs,
@@ -143,14 +142,11 @@ func newWarning(id string, step Step, evidence ...string) Diagnosis {
 }
 
 // leadWith puts cause first in the diagnosis's causes, removing an equal
-// cause further down and any cause that cause starts with, which it
-// restates in more detail. An empty cause changes nothing.
+// cause further down. A cause that replaces a catalogue cause it restates
+// in more detail uses refine with that cause's key instead. An empty
+// cause changes nothing.
 func (d *Diagnosis) leadWith(cause string) {
-	if cause == "" {
-		return
-	}
-	rest := slices.DeleteFunc(slices.Clone(d.Causes), func(c string) bool { return strings.HasPrefix(cause, c) })
-	d.Causes = append([]string{cause}, rest...)
+	d.refine(cause)
 }
 
 // addEvidence appends facts, each capped at maxEvidenceBytes, skipping

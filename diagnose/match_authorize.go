@@ -28,12 +28,12 @@ func matchClientNotFound(ev Evidence, facts []string) []Diagnosis {
 	if id != "" && envKnown {
 		d := newDiagnosis(IDUnknownClient, ev.Step, append(facts, clientFact(id), envFact(env))...)
 		if kind == envs.ClientUnknown {
-			d.leadWith("the client ID does not start with devp-v2, so it is not a K-Series V2 client ID")
+			d.refine("the client ID does not start with devp-v2, so it is not a K-Series V2 client ID", causeClientIDTypo)
 		} else {
 			d.addEvidence("the client ID's prefix matches the environment, so the ID itself is not known there")
 		}
 		if id != ev.Context.ClientID {
-			d.leadWith("the client ID has stray whitespace, often from copying it")
+			d.refine("the client ID has stray whitespace, often from copying it", causeClientIDTypo)
 		}
 		return []Diagnosis{d}
 	}
@@ -86,6 +86,9 @@ func scopeEvidence(d *Diagnosis, ev Evidence) {
 	if len(findings) == 0 {
 		d.addEvidence(fmt.Sprintf("all %d requested scopes (%s) are valid K-Series names; Keycloak lists the "+
 			"whole request, not only the rejected names", len(names), strings.Join(names, ", ")))
-		d.leadWith("the client was not provisioned for one of the requested scopes")
+		d.lead(causeScopeUnprovision)
+	}
+	if strings.ContainsAny(raw, ",+") {
+		d.lead(causeScopeSeparator)
 	}
 }

@@ -14,7 +14,7 @@ func enrich(d *Diagnosis, ev Evidence) {
 	ctx := ev.Context
 	switch d.ID {
 	case IDInvalidCodeGrant:
-		codeContext(d, ctx)
+		codeContext(d, ev)
 	case IDTokenRedirectURIMismatch:
 		if ctx.RedirectURI != "" && ctx.TokenRedirectURI != "" {
 			d.addEvidence("authorization request redirect_uri: "+ctx.RedirectURI,
@@ -37,7 +37,7 @@ func enrich(d *Diagnosis, ev Evidence) {
 	case IDInvalidRefreshToken:
 		if ctx.RefreshReused {
 			d.addEvidence("this refresh token had been used before")
-			d.leadWith("the token was already used and the server rotates refresh tokens")
+			d.lead(causeRefreshReused)
 		}
 	case IDUnauthorizedClient, IDInvalidRequest:
 		if ctx.GrantType != "" {
@@ -47,22 +47,28 @@ func enrich(d *Diagnosis, ev Evidence) {
 }
 
 // codeContext adds the code's age and reuse, which tell an expired code
-// from a reused one: Keycloak answers "Code not valid" to both.
-func codeContext(d *Diagnosis, ctx Context) {
+// from a reused one: Keycloak answers "Code not valid" to both. A code
+// younger than the lifespan had not expired, so that cause goes last.
+func codeContext(d *Diagnosis, ev Evidence) {
+	ctx := ev.Context
 	lifespan := envs.DefaultCodeLifespan
 	if env, ok := requestEnv(ctx); ok && env.CodeLifespan > 0 {
 		lifespan = env.CodeLifespan
 	}
 	if ctx.CodeAge > 0 {
-		d.addEvidence(fmt.Sprintf("the code was %s old when exchanged; K-Series codes live about %s",
-			ctx.CodeAge.Round(time.Millisecond), lifespan))
-		if ctx.CodeAge >= lifespan {
-			d.leadWith(fmt.Sprintf("the code expired: it was exchanged after %s", ctx.CodeAge.Round(time.Millisecond)))
+		age := ctx.CodeAge.Round(time.Millisecond)
+		d.addEvidence(fmt.Sprintf("the code was %s old when exchanged; K-Series codes live about %s", age, lifespan))
+		switch {
+		case ctx.CodeAge >= lifespan:
+			d.refine(fmt.Sprintf("the code expired: it was exchanged after %s, and K-Series codes are valid for about %s",
+				age, lifespan), causeCodeExpired)
+		case ev.ErrorDescription != "Code is expired":
+			d.demote(causeCodeExpired)
 		}
 	}
 	if ctx.CodeReused {
 		d.addEvidence("the same code was sent before")
-		d.leadWith("the code was already exchanged once: codes are single-use")
+		d.lead(causeCodeReused)
 	}
 }
 
@@ -128,17 +134,17 @@ func clientAuthContext(d *Diagnosis, ev Evidence) {
 	if env, ok := requestEnv(ctx); ok {
 		if fact, mismatch := tierMismatch(id, env); mismatch {
 			d.addEvidence(fact)
-			d.leadWith("the client belongs to the other environment: " + fact)
+			d.refine("the client belongs to the other environment: "+fact, causeClientUnknown)
 		}
 	}
 	if ctx.BasicProblem != "" {
 		d.addEvidence("Authorization header: " + ctx.BasicProblem)
-		d.leadWith(causeMentioning(d.Causes, basicCauseWord))
+		d.lead(causeHeaderMalformed)
 	}
 	switch ctx.ClientAuth {
 	case "none":
 		d.addEvidence("the request had no Authorization header and no client_secret")
-		d.leadWith("the Authorization header is missing")
+		d.lead(causeHeaderMissing)
 	case "post":
 		d.addEvidence("the client secret was sent in the form body (client_secret_post), not in a Basic header")
 	}

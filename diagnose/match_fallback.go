@@ -116,10 +116,10 @@ func matchUnexpected(ev Evidence) []Diagnosis {
 		}
 		if p := proxyName(ev); p != "" {
 			d.addEvidence("answered by " + p)
-			d.leadWith("a proxy, firewall or captive portal answered instead of the authorization server")
+			d.lead(causeProxy)
 		}
 		if ev.Status == http.StatusMethodNotAllowed {
-			d.leadWith("the wrong HTTP method was used, such as GET on the token endpoint")
+			d.lead(causeWrongMethod)
 		}
 		d.addEvidence(bodyExcerpt(ev.Body))
 		return []Diagnosis{d}

@@ -108,7 +108,7 @@ func matchServerError(ev Evidence) []Diagnosis {
 		d.addEvidence("answered by " + server)
 	}
 	if ev.Status == 502 || ev.Status == 503 || ev.Status == 504 {
-		d.leadWith("a proxy or load balancer in front of the server failed or timed out")
+		d.refine("a proxy or load balancer in front of the server failed or timed out", causeServerFailed)
 	}
 	if ct := contentType(ev); ct != "" {
 		d.addEvidence("Content-Type " + ct)

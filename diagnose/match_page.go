@@ -17,6 +17,8 @@ type pageRule struct {
 	id     string
 	// cause is put first in the diagnosis's causes.
 	cause string
+	// refines are the catalogue causes that cause replaces.
+	refines []causeKey
 	// keycloak names the Keycloak version the message was observed in.
 	keycloak string
 }
@@ -30,26 +32,26 @@ var pageRules = []pageRule{
 	{message: "Invalid Request", pageID: "login-error", id: IDInvalidRequest, keycloak: "26.7.1",
 		cause: "client_id is missing or sent twice, or a parameter such as max_age or client_data is malformed"},
 	{message: "Restart login cookie not found.", prefix: true, pageID: "login-error", id: IDCookieNotFound, keycloak: "26.7.1",
-		cause: "the browser did not send Keycloak's KC_RESTART cookie: cookies blocked, expired or deleted"},
+		cause: "the browser did not send Keycloak's KC_RESTART cookie: cookies blocked, expired or deleted", refines: []causeKey{causeCookiesBlocked}},
 	{message: "Page has expired", pageID: "login-login-page-expired", id: IDCookieNotFound, keycloak: "26.7.1",
-		cause: "the login page was reloaded or reached with the Back button, so its step is stale"},
+		cause: "the login page was reloaded or reached with the Back button, so its step is stale", refines: []causeKey{causePageStale}},
 	{message: "Cookie not found. Please make sure cookies are enabled in your browser.", pageID: "login-error",
 		id: IDCookieNotFound, keycloak: "before 26 (older cookieNotFoundMessage)"},
 	{message: "An error occurred, please login again through your application.", pageID: "login-error",
 		id: IDCookieNotFound, keycloak: "26.x",
 		cause: "the login session could not be restored, or the login form URL was used with another client or session"},
 	{message: "Login timeout. Please sign in again.", pageID: "login-error", id: IDCookieNotFound, keycloak: "26.x",
-		cause: "the login page stayed open too long"},
+		cause: "the login page stayed open too long", refines: []causeKey{causePageStale}},
 	{message: "Your login attempt timed out. Login will start from the beginning.", pageID: "login-login",
-		id: IDCookieNotFound, keycloak: "26.x", cause: "the login page stayed open too long"},
+		id: IDCookieNotFound, keycloak: "26.x", cause: "the login page stayed open too long", refines: []causeKey{causePageStale}},
 	{message: "Invalid username or password.", pageID: "login-login", id: IDInvalidUserCredentials, keycloak: "26.x"},
 	{message: "Invalid password.", pageID: "login-login", id: IDInvalidUserCredentials, keycloak: "26.x"},
 	{message: "Account is disabled, contact your administrator.", pageID: "login-login", id: IDAccountDisabled, keycloak: "26.x"},
 	{message: "Account is temporarily disabled; contact your administrator or retry later.", pageID: "login-login",
 		id: IDAccountDisabled, keycloak: "25.x and older (26.x shows \"Invalid username or password.\" instead)",
-		cause: "the account is temporarily locked after failed sign-ins"},
+		cause: "the account is temporarily locked after failed sign-ins", refines: []causeKey{causeAccountLocked}},
 	{message: "Client disabled.", pageID: "login-error", id: IDUnknownClient, keycloak: "26.x",
-		cause: "the client was disabled"},
+		cause: "the client was disabled", refines: []causeKey{causeClientDisabled}},
 	{message: "Bearer-only applications are not allowed to initiate browser login", pageID: "login-error",
 		id: IDUnauthorizedClient, keycloak: "26.x", cause: "the client is bearer-only and cannot start a browser sign-in"},
 	{message: "HTTPS required", pageID: "login-error", id: IDInvalidRequest, keycloak: "26.x",
@@ -116,7 +118,7 @@ func matchPage(ev Evidence) []Diagnosis {
 		return matchClientNotFound(ev, facts)
 	}
 	d := newDiagnosis(r.id, ev.Step, facts...)
-	d.leadWith(r.cause)
+	d.refine(r.cause, r.refines...)
 	enrich(&d, ev)
 	return []Diagnosis{d}
 }

@@ -67,6 +67,6 @@ func matchRequiredAction(ev Evidence) []Diagnosis {
 	if user := ev.Context.Username; user != "" {
 		d.addEvidence(fmt.Sprintf("user %s signed in with the right password and was then asked for this action", user))
 	}
-	d.leadWith(fmt.Sprintf("the account has the required action %s pending (%s)", r.action, r.heading))
+	d.refine(fmt.Sprintf("the account has the required action %s pending (%s)", r.action, r.heading), causeRequiredAction)
 	return []Diagnosis{d}
 }

@@ -26,7 +26,7 @@ func matchByRules(ev Evidence) []Diagnosis {
 			continue
 		}
 		d := newDiagnosis(r.id, ev.Step, statusEvidence(ev)...)
-		d.leadWith(r.cause)
+		d.refine(r.cause, r.refines...)
 		enrich(&d, ev)
 		out = append(out, d)
 	}

@@ -70,12 +70,19 @@ func TestBasicNewlineCauseOnce(t *testing.T) {
 	}
 }
 
-func TestLeadWithDropsRestatedCause(t *testing.T) {
-	d := Diagnosis{Causes: []string{"the client ID is unknown to this realm", "the secret is wrong"}}
-	d.leadWith("the client ID is unknown to this realm or disabled")
-	want := []string{"the client ID is unknown to this realm or disabled", "the secret is wrong"}
+func TestRefineReplacesKeyedCause(t *testing.T) {
+	d := newDiagnosis(IDInvalidClientCredentials, StepToken)
+	d.refine("the client ID is unknown to this realm or disabled", causeClientUnknown)
+	d.refine("the client belongs to the other environment", causeClientUnknown)
+	want := []string{"the client belongs to the other environment", "the client secret is wrong, or belongs to the other environment",
+		"the Authorization header is missing",
+		"the header is not Basic base64(client_id:client_secret), for example a newline was encoded with it"}
 	if strings.Join(d.Causes, "|") != strings.Join(want, "|") {
 		t.Errorf("causes = %q, want %q", d.Causes, want)
+	}
+	d.leadWith("the Authorization header is missing")
+	if d.Causes[0] != "the Authorization header is missing" || len(d.Causes) != len(want) {
+		t.Errorf("leadWith(an existing cause) causes = %q, want it moved first", d.Causes)
 	}
 }
 

@@ -64,7 +64,7 @@ func checkClientID(env envs.Env, in PreflightInput) []Diagnosis {
 	case id != strings.TrimSpace(id) || strings.ContainsAny(id, " \t\r\n"):
 		d := newDiagnosis(IDUnknownClient, StepPreflight,
 			fmt.Sprintf("client ID %q contains whitespace, which Keycloak compares as part of the ID", id))
-		d.leadWith("the client ID has stray whitespace, often from copying it")
+		d.refine("the client ID has stray whitespace, often from copying it", causeClientIDTypo)
 		return []Diagnosis{d}
 	}
 	kind := envs.ClassifyClientID(id)
@@ -106,6 +106,9 @@ func scopeDiagnoses(raw string, valid scopeValidator) []Diagnosis {
 		if !f.warning {
 			d.Severity = SeverityError
 		}
+	}
+	if strings.ContainsAny(raw, ",+") {
+		d.lead(causeScopeSeparator)
 	}
 	return []Diagnosis{d}
 }

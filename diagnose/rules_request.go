@@ -34,24 +34,24 @@ var requestRules = []rule{
 
 	// PKCE parameters of the authorization request (RFC 7636 §4.3).
 	{code: "invalid_request", desc: "Missing parameter: code_challenge", id: IDPKCEFailed, keycloak: "26.7.1",
-		cause: "the client requires PKCE and the request has no code_challenge"},
+		cause: "the client requires PKCE and the request has no code_challenge", refines: []causeKey{causePKCEMissing}},
 	{code: "invalid_request", desc: "Missing parameter: code_challenge_method", id: IDPKCEFailed, keycloak: "26.x",
-		cause: "the client requires PKCE and the request has no code_challenge_method"},
+		cause: "the client requires PKCE and the request has no code_challenge_method", refines: []causeKey{causePKCEMissing}},
 	{code: "invalid_request", desc: "Invalid parameter: code_challenge_method", id: IDPKCEFailed, keycloak: "26.7.1",
-		cause: "the code_challenge_method is neither S256 nor plain"},
+		cause: "the code_challenge_method is neither S256 nor plain", refines: []causeKey{causePKCEMissing}},
 	{code: "invalid_request", desc: "Invalid parameter: code challenge method is not matching the configured one",
 		id: IDPKCEFailed, keycloak: "26.x", cause: "the client requires another code_challenge_method, normally S256"},
 	{code: "invalid_request", desc: "Invalid parameter: code_challenge", id: IDPKCEFailed, keycloak: "26.x",
-		cause: "the code_challenge is malformed: 43 to 128 characters of base64url without padding are required"},
+		cause: "the code_challenge is malformed: 43 to 128 characters of base64url without padding are required", refines: []causeKey{causePKCEMalformed}},
 
 	// Scope, consent and the login session.
 	{code: "invalid_scope", desc: "Invalid scopes:", prefix: true, id: IDInvalidScope, keycloak: "26.7.1"},
 	{code: "invalid_scope", desc: "Client no longer has requested consent from user", id: IDAccessDenied, keycloak: "26.x",
-		cause: "the user revoked the consent given to the client"},
+		cause: "the user revoked the consent given to the client", refines: []causeKey{causeConsentRevoked}},
 	{code: "temporarily_unavailable", desc: "authentication_expired", id: IDCookieNotFound, keycloak: "26.7.1",
-		cause: "the login form was submitted again after the sign-in had finished, or after its session expired"},
+		cause: "the login form was submitted again after the sign-in had finished, or after its session expired", refines: []causeKey{causeFormResent}},
 	{code: "unknown_error", desc: "For more on this error consult the server log.", id: IDServerError, keycloak: "26.7.1",
-		cause: "the server could not process the request, for example a body it could not decode"},
+		cause: "the server could not process the request, for example a body it could not decode", refines: []causeKey{causeServerDecode}},
 
 	// Bearer-token answers of userinfo and revocation (RFC 6750 §3.1).
 	{code: "invalid_token", desc: "Token verification failed", id: IDInvalidToken, keycloak: "26.7.1"},
@@ -63,16 +63,16 @@ var requestRules = []rule{
 
 	// Plain messages in "error", from answers outside the OAuth protocol.
 	{code: "Realm does not exist", id: IDUnexpectedResponse, keycloak: "26.7.1",
-		cause: "the realm name in the URL is wrong; the K-Series realm is k-series"},
+		cause: "the realm name in the URL is wrong; the K-Series realm is k-series", refines: []causeKey{causeWrongURL}},
 	{code: "HTTP 404 Not Found", id: IDUnexpectedResponse, keycloak: "26.7.1",
-		cause: "the path below the realm is wrong"},
+		cause: "the path below the realm is wrong", refines: []causeKey{causeWrongURL}},
 	{code: "Protocol not found", id: IDUnexpectedResponse, keycloak: "26.7.1",
-		cause: "the path names a protocol other than openid-connect"},
+		cause: "the path names a protocol other than openid-connect", refines: []causeKey{causeWrongURL}},
 	{code: "RESTEASY003210: Could not find resource for full path:", codePrefix: true, id: IDUnexpectedResponse,
 		keycloak: "older Keycloak on RESTEasy Classic; 26.7.1 sends \"HTTP 404 Not Found\" instead",
-		cause:    "the path below the realm is wrong, such as /tokens for /token"},
+		cause:    "the path below the realm is wrong, such as /tokens for /token", refines: []causeKey{causeWrongURL}},
 	{code: "HTTP 405 Method Not Allowed", id: IDUnexpectedResponse, keycloak: "26.x",
-		cause: "the wrong HTTP method was used, such as GET on the token endpoint"},
+		cause: "the wrong HTTP method was used, such as GET on the token endpoint", refines: []causeKey{causeWrongMethod}},
 }
 
 // codeRules are the diagnoses of an error code whose description matched
