@@ -116,10 +116,6 @@ func causeMentioning(causes []string, word string) string {
 	return ""
 }
 
-// basicCauseWord is in the catalogue's cause for a malformed Basic header,
-// which the evidence then explains with the exact problem.
-const basicCauseWord = "base64(client_id:client_secret)"
-
 // clientAuthContext says which client authentication failure Keycloak 26
 // reports, and adds the environment and Basic header problems.
 func clientAuthContext(d *Diagnosis, ev Evidence) {

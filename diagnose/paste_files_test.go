@@ -66,6 +66,11 @@ func TestPasteFiles(t *testing.T) {
 		{file: "proxy-504-nginx.txt", want: []string{IDServerError}, contains: []string{"HTTP 504", "nginx"}},
 		{file: "resteasy-404.txt", want: []string{IDUnexpectedResponse}, without: []string{IDUnknown},
 			contains: []string{"the path below the realm is wrong"}},
+		{file: "31-wrapped.txt", want: []string{IDInvalidScope}, lacks: []string{"Thanks"},
+			contains: []string{`"financial_api" is not a K-Series scope`, `"items-api" is not a K-Series scope`,
+				"iss https://auth.lsk-trial.app/realms/k-series is the trial realm"}},
+		{file: "33-amp.txt", kinds: []Kind{KindAuthorizeURL}, want: []string{IDWrongEnvironment},
+			contains: []string{`for client "devp-v2-demo-acme"`}, lacks: []string{"amp;"}},
 		{file: "oauth-callback-registered.txt", want: []string{IDRedirectURIMismatch}, without: []string{IDV1Client},
 			contains: []string{"a trailing slash was added", "registered redirect URI https://app.shop.example.com/oauth/callback"}},
 		{file: "04-curlexe.txt", without: []string{IDV1Client}, kinds: []Kind{KindCurl, KindJSON},
@@ -169,5 +174,27 @@ func TestAnswerShowsClientAuthPassed(t *testing.T) {
 	}
 	if text := reportText(rep); !strings.Contains(text, "answered another request than this one") {
 		t.Errorf("report does not say the answer is for another request:\n%s", text)
+	}
+}
+
+func TestWrappedURLStopsAtProse(t *testing.T) {
+	in := "https://localhost/?error=access_denied&error_description=User+denied+consent&state=Zx9\nThanks,\nMaria"
+	rep, err := ReadPasted([]byte(in), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := rep.Parts[0]; p.Lines != "1" {
+		t.Errorf("URL part lines = %s, want 1", p.Lines)
+	}
+	if text := reportText(rep); strings.Contains(text, "Thanks") {
+		t.Errorf("report joins the prose after the URL:\n%s", text)
+	}
+}
+
+func TestHTMLEscapedURL(t *testing.T) {
+	rep := readPasteFile(t, "33-amp.txt")
+	ctx := rep.Parts[0].Context
+	if ctx == nil || ctx.RedirectURI != "https://localhost/" || ctx.Scope != "openid financial-api" {
+		t.Errorf("context = %+v, want redirect_uri https://localhost/ and scope \"openid financial-api\"", ctx)
 	}
 }

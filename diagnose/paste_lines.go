@@ -97,10 +97,42 @@ func matchURLLines(lines []string, i int) int {
 		return 0
 	}
 	n := 1
-	for i+n < len(lines) && isQueryContinuation(lines[i+n]) {
+	wrapped := urlEndsLine(t)
+	for i+n < len(lines) {
+		switch {
+		case isQueryContinuation(lines[i+n]):
+		case wrapped && isWrappedURLPiece(lines[i+n-1], lines[i+n]):
+		default:
+			return n
+		}
 		n++
 	}
 	return n
+}
+
+// minWrapWidth is the shortest line an email client breaks a long word
+// at; clients wrap at 72 to 78 columns, and quoting ("> ") takes a few.
+const minWrapWidth = 60
+
+// urlEndsLine reports whether the line's last URL runs to the end of the
+// line, so that a break there may be inside it.
+func urlEndsLine(line string) bool {
+	locs := urlRE.FindAllStringIndex(line, -1)
+	return len(locs) > 0 && locs[len(locs)-1][1] == len(line)
+}
+
+// isWrappedURLPiece reports whether next continues a URL that an email
+// client broke at the end of prev: prev is as long as a wrapped line, and
+// next is one word that looks like the middle of a URL rather than a new
+// sentence (URL punctuation, or a lower-case letter or digit first).
+func isWrappedURLPiece(prev, next string) bool {
+	t := strings.TrimSpace(next)
+	if len(strings.TrimSpace(prev)) < minWrapWidth || t == "" || strings.ContainsAny(t, " \t") ||
+		strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") {
+		return false
+	}
+	c := t[0]
+	return strings.ContainsAny(t, "=&%/?#+") || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 }
 
 func isErrorQuery(s string) bool {

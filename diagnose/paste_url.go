@@ -16,6 +16,9 @@ import (
 func readURLLine(text string, sec *secrets) (piece, error) {
 	joined := joinURL(text)
 	label, raw := splitLabel(joined)
+	// A URL copied from HTML source or an HTML email keeps its escaped
+	// "&amp;" separators.
+	raw = strings.ReplaceAll(raw, "&amp;", "&")
 	if isErrorQuery(raw) {
 		raw = "https://redirect.invalid/" + ensureQueryMark(raw)
 	}
