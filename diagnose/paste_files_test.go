@@ -71,6 +71,12 @@ func TestPasteFiles(t *testing.T) {
 				"iss https://auth.lsk-trial.app/realms/k-series is the trial realm"}},
 		{file: "33-amp.txt", kinds: []Kind{KindAuthorizeURL}, want: []string{IDWrongEnvironment},
 			contains: []string{`for client "devp-v2-demo-acme"`}, lacks: []string{"amp;"}},
+		{file: "41-chrome-headers.txt", kinds: []Kind{KindHTTPResponse}, want: []string{IDInvalidClientCredentials},
+			contains: []string{"HTTP 401 Unauthorized"}},
+		{file: "09-token.txt", kinds: []Kind{KindJSON},
+			contains: []string{"iss https://auth.lsk-trial.app/realms/k-series", "aud account", "azp devp-v2-demo-acme-pos",
+				`scope "openid financial-api"`, "exp 2026-12-02T08:26:40Z"},
+			lacks: []string{"eyJ", "SecretRefreshSig", "preferred_username"}},
 		{file: "oauth-callback-registered.txt", want: []string{IDRedirectURIMismatch}, without: []string{IDV1Client},
 			contains: []string{"a trailing slash was added", "registered redirect URI https://app.shop.example.com/oauth/callback"}},
 		{file: "04-curlexe.txt", without: []string{IDV1Client}, kinds: []Kind{KindCurl, KindJSON},
@@ -196,5 +202,29 @@ func TestHTMLEscapedURL(t *testing.T) {
 	ctx := rep.Parts[0].Context
 	if ctx == nil || ctx.RedirectURI != "https://localhost/" || ctx.Scope != "openid financial-api" {
 		t.Errorf("context = %+v, want redirect_uri https://localhost/ and scope \"openid financial-api\"", ctx)
+	}
+}
+
+func TestKsauthJSONOutput(t *testing.T) {
+	doc := `{
+  "command": "diagnose",
+  "ok": false,
+  "diagnoses": [
+    {"id": "invalid-scope", "step": "authorize", "title": "Requested scope is not valid for the client",
+     "evidence": ["error \"invalid_scope\""], "causes": ["a scope name is misspelled"], "fix": "Request valid scopes."}
+  ]
+}`
+	rep, err := ReadPasted([]byte(doc), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := reportIDs(rep); !slices.Equal(got, []string{IDInvalidScope}) {
+		t.Errorf("diagnoses = %v, want [%s]", got, IDInvalidScope)
+	}
+	if s := rep.Parts[0].Summary; !strings.Contains(s, "ksauth diagnose --json output") {
+		t.Errorf("summary = %q, want it to name ksauth's output", s)
+	}
+	if rep.OK {
+		t.Error("report OK = true, want false for a document with a failure")
 	}
 }

@@ -63,7 +63,7 @@ func readHTTP(text string, sec *secrets) (piece, error) {
 		}
 	}
 	if isTokens, _ := sec.addJSONSecrets(ev.Body); isTokens {
-		return tokenResponse(ev.Status), nil
+		return tokenResponse(ev.Status, ev.Body), nil
 	}
 
 	summary := fmt.Sprintf("HTTP response %d %s", ev.Status, http.StatusText(ev.Status))
@@ -113,8 +113,11 @@ func readJSON(text string, status int, sec *secrets) (piece, error) {
 	if err := json.Unmarshal([]byte(body), &fields); err != nil {
 		return piece{}, fmt.Errorf("the JSON body is not valid JSON (%v); paste the whole body", jsonErrorText(err))
 	}
+	if _, ok := fields["diagnoses"]; ok && fields["command"] != nil {
+		return readKsauthOutput(body)
+	}
 	if isTokens, _ := sec.addJSONSecrets(body); isTokens {
-		return tokenResponse(status), nil
+		return tokenResponse(status, body), nil
 	}
 	ev := Evidence{Status: status, Body: body, Header: http.Header{"Content-Type": {"application/json"}}}
 	summary := "JSON body"
@@ -151,15 +154,6 @@ func (s *secrets) addJSONSecrets(body string) (isTokens, ok bool) {
 	}
 	_, hasError := fields["error"]
 	return isTokens && !hasError, true
-}
-
-// tokenResponse is a successful token response: no failure to diagnose.
-func tokenResponse(status int) piece {
-	summary := "token response (tokens redacted)"
-	if status > 0 {
-		summary = fmt.Sprintf("HTTP %d token response (tokens redacted)", status)
-	}
-	return piece{kind: KindJSON, summary: summary, tokensIssued: true}
 }
 
 // readBasic reads an Authorization: Basic header alone.

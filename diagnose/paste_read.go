@@ -29,6 +29,14 @@ type piece struct {
 	fragment bool
 	// tokensIssued is true for a successful token response.
 	tokensIssued bool
+	// reported is true for diagnoses copied from ksauth's own output,
+	// which are neither a request nor a server's answer.
+	reported bool
+}
+
+// isRequest reports whether the piece is a request checked offline.
+func (p piece) isRequest() bool {
+	return p.response == nil && p.check != nil && !p.reported
 }
 
 // maxNotes is how many notes on skipped parts a report keeps.
@@ -138,6 +146,8 @@ func readSegment(s segment, sec *secrets) (piece, error) {
 		p, err = readURLLine(s.text, sec)
 	case segBasic:
 		p, err = readBasic(s.text, sec)
+	case segDevTools:
+		p, err = readDevTools(s.text, sec)
 	case segForm:
 		p, err = readForm(strings.TrimSpace(s.text), sec)
 	default:

@@ -21,7 +21,7 @@ func settleRequestFindings(parts []Part, pieces []piece) {
 		}
 	}
 	for i, p := range pieces {
-		if p.response != nil || p.check == nil {
+		if !p.isRequest() {
 			continue
 		}
 		for j := range parts[i].Diagnoses {
@@ -63,7 +63,7 @@ func dropContradicted(parts []Part, pieces []piece) {
 		return
 	}
 	for i, p := range pieces {
-		if p.response != nil || p.check == nil {
+		if !p.isRequest() {
 			continue
 		}
 		kept := parts[i].Diagnoses[:0]

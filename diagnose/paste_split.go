@@ -25,6 +25,7 @@ const (
 	segURL
 	segBasic
 	segForm
+	segDevTools
 )
 
 var (
@@ -50,6 +51,7 @@ type recogniser struct {
 var recognisers = []recogniser{
 	{segHTTP, matchHTTPLines},
 	{segStatusJSON, matchStatusJSONLines},
+	{segDevTools, matchDevToolsLines},
 	{segCurl, matchCurlLines},
 	{segJSON, matchJSONLines},
 	{segHTML, matchHTMLLines},
