@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -226,5 +227,35 @@ func TestKsauthJSONOutput(t *testing.T) {
 	}
 	if rep.OK {
 		t.Error("report OK = true, want false for a document with a failure")
+	}
+}
+
+func TestSettledWarningJSON(t *testing.T) {
+	rep := readPasteFile(t, "05-powershell.txt")
+	var warning *Diagnosis
+	for _, p := range rep.Parts {
+		for i, d := range p.Diagnoses {
+			if d.ID == IDWrongEnvironment && p.Kind == KindTokenForm {
+				warning = &p.Diagnoses[i]
+			}
+		}
+	}
+	if warning == nil {
+		t.Fatalf("no wrong-environment finding on the form part: %v", reportIDs(rep))
+	}
+	data, err := json.Marshal(warning)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"severity":"warning"`) {
+		t.Errorf("JSON %s lacks \"severity\":\"warning\"", data)
+	}
+	var flat []string
+	for _, d := range rep.Diagnoses() {
+		flat = append(flat, d.ID+"/"+d.Severity)
+	}
+	want := []string{IDWrongEnvironment + "/error", IDInvalidClientCredentials + "/error"}
+	if !slices.Equal(flat, want) {
+		t.Errorf("Report.Diagnoses() = %v, want %v", flat, want)
 	}
 }

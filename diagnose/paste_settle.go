@@ -104,3 +104,27 @@ func authPassedAnswer(parts []Part, pieces []piece) (passedAnswer, bool) {
 	}
 	return passedAnswer{}, false
 }
+
+// Diagnoses returns the report's diagnoses as one list in part order,
+// without a warning whose ID another part reports as a failure: such a
+// warning marks the request part that caused the failure, and the
+// failure's part carries the diagnosis. Parts keep every diagnosis.
+func (r Report) Diagnoses() []Diagnosis {
+	failed := map[string]bool{}
+	for _, p := range r.Parts {
+		for _, d := range p.Diagnoses {
+			if d.Failed() {
+				failed[d.ID] = true
+			}
+		}
+	}
+	out := []Diagnosis{}
+	for _, p := range r.Parts {
+		for _, d := range p.Diagnoses {
+			if d.Failed() || !failed[d.ID] {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
