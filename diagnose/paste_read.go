@@ -93,6 +93,9 @@ func readPieces(segs []segment, sec *secrets) ([]piece, []string, error) {
 			note(lastErr.Error())
 		default:
 			pieces = append(pieces, p)
+			if tp, ok := proseAroundURL(s); ok {
+				pieces = append(pieces, tp)
+			}
 		}
 	}
 	if skipped > 0 {

@@ -310,3 +310,30 @@ func checkChallenge(q url.Values) error {
 }
 
 const pkceChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+
+// proseAroundURL reads the text around a URL on its line, as in
+// `Opened https://... and got "Client not found."`: a Keycloak page
+// message or an OAuth error named there is read as its own piece.
+func proseAroundURL(s segment) (piece, bool) {
+	if s.kind != segURL || s.end-s.start != 1 {
+		return piece{}, false
+	}
+	line := strings.TrimSpace(s.text)
+	_, raw := splitLabel(line)
+	i := strings.Index(line, raw)
+	if raw == "" || i < 0 {
+		return piece{}, false
+	}
+	// Other URLs on the line, such as Slack's copy of the link text, are
+	// not prose.
+	prose := strings.TrimSpace(urlRE.ReplaceAllString(line[:i]+" "+line[i+len(raw):], " "))
+	if prose == "" {
+		return piece{}, false
+	}
+	p, err := readText(prose)
+	if err != nil {
+		return piece{}, false
+	}
+	p.seg = s
+	return p, true
+}
