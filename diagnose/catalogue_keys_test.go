@@ -36,7 +36,7 @@ func TestCauseRefsInCatalogue(t *testing.T) {
 }
 
 // TestRuleCausesReplaceRefined matches every rule and checks that its
-// cause leads and stands in place of the catalogue causes it refines.
+// cause comes first and replaces the catalogue causes it refines.
 func TestRuleCausesReplaceRefined(t *testing.T) {
 	for _, r := range allRules {
 		if r.cause == "" {

@@ -47,7 +47,7 @@ func enrich(d *Diagnosis, ev Evidence) {
 }
 
 // codeContext adds the code's age and reuse, which tell an expired code
-// from a reused one: Keycloak answers "Code not valid" to both. A code
+// from a reused one, because Keycloak returns "Code not valid" for both. A code
 // younger than the lifespan had not expired, so that cause goes last.
 func codeContext(d *Diagnosis, ev Evidence) {
 	ctx := ev.Context

@@ -46,9 +46,9 @@ func readCurl(text string, sec *secrets) (piece, error) {
 	return p, nil
 }
 
-// curlCommandText prepares a pasted curl command for shellWords: it drops
+// curlCommandText prepares a pasted curl command for shellWords. It drops
 // the shell prompt before curl, PowerShell's ">>" prompt on continuation
-// lines, and blanks after a continuation character, so that cmd.exe's "^"
+// lines, and blanks after a continuation character. Then cmd.exe's "^"
 // and PowerShell's backtick join lines as a POSIX backslash does.
 func curlCommandText(text string) string {
 	lines := strings.Split(strings.TrimSpace(text), "\n")

@@ -59,6 +59,7 @@ func readDevTools(text string, sec *secrets) (piece, error) {
 	if status == "" {
 		return readURLLine(reqURL, sec)
 	}
+
 	path := "/"
 	u, err := url.Parse(reqURL)
 	if err == nil && reqURL != "" {
@@ -68,6 +69,7 @@ func readDevTools(text string, sec *secrets) (piece, error) {
 			sec.add(q[k]...)
 		}
 	}
+
 	http := fmt.Sprintf("# %s %s\nHTTP/1.1 %s\n%s\n\n%s", firstNonEmpty(method, "GET"), path, status,
 		strings.Join(headers, "\n"), strings.TrimSpace(strings.Join(lines[i:], "\n")))
 	p, err := readHTTP(http, sec)

@@ -110,8 +110,9 @@ func matchURLLines(lines []string, i int) int {
 	return n
 }
 
-// minWrapWidth is the shortest line an email client breaks a long word
-// at; clients wrap at 72 to 78 columns, and quoting ("> ") takes a few.
+// minWrapWidth is the shortest line length at which a break may be an
+// email client's wrap. Clients wrap at 72 to 78 columns, and quoting
+// ("> ") takes a few of them.
 const minWrapWidth = 60
 
 // urlEndsLine reports whether the line's last URL runs to the end of the
@@ -122,9 +123,10 @@ func urlEndsLine(line string) bool {
 }
 
 // isWrappedURLPiece reports whether next continues a URL that an email
-// client broke at the end of prev: prev is as long as a wrapped line, and
-// next is one word that looks like the middle of a URL rather than a new
-// sentence (URL punctuation, or a lower-case letter or digit first).
+// client broke at the end of prev. Then prev is as long as a wrapped line,
+// and next is one word that looks like the middle of a URL: it contains
+// URL punctuation or starts with a lower-case letter or digit, where a
+// new sentence starts with a capital.
 func isWrappedURLPiece(prev, next string) bool {
 	t := strings.TrimSpace(next)
 	if len(strings.TrimSpace(prev)) < minWrapWidth || t == "" || strings.ContainsAny(t, " \t") ||

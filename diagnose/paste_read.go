@@ -30,7 +30,7 @@ type piece struct {
 	// tokensIssued is true for a successful token response.
 	tokensIssued bool
 	// reported is true for diagnoses copied from ksauth's own output,
-	// which are neither a request nor a server's answer.
+	// which is neither a request nor a server response.
 	reported bool
 }
 

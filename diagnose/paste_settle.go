@@ -49,16 +49,17 @@ func linesLabel(s segment) string {
 }
 
 // dropContradicted removes a request part's client authentication and
-// malformed-request findings when a server answer in the same transcript
-// shows that the token endpoint got past those checks: Keycloak 26 checks
-// grant_type, then the client's authentication, then the grant's own
-// parameters (code, refresh_token), and only then answers invalid_grant or
-// issues tokens. A request seen only in part, such as a form body, loses
-// those findings. A whole request, such as a curl command, keeps them as
-// warnings that name the answer, because it is not the request answered.
-// parts[i] must be the part read from pieces[i].
+// malformed-request findings when a server response in the same
+// transcript shows that the token endpoint passed those checks. Keycloak
+// 26 checks grant_type, then the client's authentication, then the
+// grant's own parameters (code, refresh_token), and only after all three
+// returns invalid_grant or issues tokens. A request seen only in part,
+// such as a form body, loses those findings. A whole request, such as a
+// curl command, keeps them as warnings that name the response, because
+// the response belongs to another request. parts[i] must be the part read
+// from pieces[i].
 func dropContradicted(parts []Part, pieces []piece) {
-	answer, ok := authPassedAnswer(parts, pieces)
+	passed, ok := authPassedResponse(parts, pieces)
 	if !ok {
 		return
 	}
@@ -66,43 +67,43 @@ func dropContradicted(parts []Part, pieces []piece) {
 		if !p.isRequest() {
 			continue
 		}
-		kept := parts[i].Diagnoses[:0]
+		remaining := parts[i].Diagnoses[:0]
 		for _, d := range parts[i].Diagnoses {
 			if !d.Failed() || d.ID != IDInvalidClientCredentials && d.ID != IDInvalidRequest {
-				kept = append(kept, d)
+				remaining = append(remaining, d)
 				continue
 			}
 			if p.fragment {
 				continue
 			}
 			d.Severity = SeverityWarning
-			d.addEvidence(fmt.Sprintf("the server's answer in part %d (%s) shows that client authentication and the "+
-				"request's parameters passed, so it answered another request than this one", answer.index, answer.what))
-			kept = append(kept, d)
+			d.addEvidence(fmt.Sprintf("the server's response in part %d (%s) shows that client authentication and the "+
+				"request's parameters passed, so it answered another request than this one", passed.index, passed.outcome))
+			remaining = append(remaining, d)
 		}
-		parts[i].Diagnoses = kept
+		parts[i].Diagnoses = remaining
 	}
 }
 
-// passedAnswer names the part whose answer shows that the token
+// passedResponse is the part whose server response shows that the token
 // endpoint accepted the client and the request's form.
-type passedAnswer struct {
-	index int
-	what  string
+type passedResponse struct {
+	index   int
+	outcome string
 }
 
-// authPassedAnswer returns the first part that answers invalid_grant or
-// issues tokens.
-func authPassedAnswer(parts []Part, pieces []piece) (passedAnswer, bool) {
+// authPassedResponse returns the first part with an invalid_grant error
+// or issued tokens.
+func authPassedResponse(parts []Part, pieces []piece) (passedResponse, bool) {
 	for i, p := range pieces {
 		switch {
 		case p.tokensIssued:
-			return passedAnswer{parts[i].Index, "tokens issued"}, true
+			return passedResponse{parts[i].Index, "tokens issued"}, true
 		case p.response != nil && normalise(*p.response).Error == "invalid_grant":
-			return passedAnswer{parts[i].Index, "invalid_grant"}, true
+			return passedResponse{parts[i].Index, "invalid_grant"}, true
 		}
 	}
-	return passedAnswer{}, false
+	return passedResponse{}, false
 }
 
 // Diagnoses returns the report's diagnoses as one list in part order,

@@ -55,6 +55,7 @@ func tokenClaims(token string) string {
 	if json.Unmarshal(payload, &c) != nil {
 		return ""
 	}
+
 	var out []string
 	if c.Iss != "" {
 		out = append(out, "iss "+c.Iss)
