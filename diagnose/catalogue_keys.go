@@ -107,7 +107,8 @@ var causeRefs = map[causeKey]causeRef{
 	causeClientDisabled: {IDUnknownClient, 1},
 }
 
-// refinedCause records that a diagnosis's cause text stands for a key.
+// refinedCause records that a diagnosis's cause text replaced the
+// catalogue cause of a key.
 type refinedCause struct {
 	key  causeKey
 	text string

@@ -158,8 +158,8 @@ func ReadPasted(input []byte, hint Context) (Report, error) {
 // it.
 const maxInvalidShare = 0.1
 
-// pastedText checks and normalises the input: UTF-16 with a byte-order
-// mark decoded, no NUL bytes, mostly valid
+// pastedText decodes UTF-16 with a byte-order mark, then checks and
+// normalises the input: no NUL bytes, mostly valid
 // UTF-8 text, not blank; a byte-order mark dropped, invalid bytes replaced
 // by U+FFFD and CRLF turned into LF.
 func pastedText(input []byte) (string, error) {

@@ -10,7 +10,7 @@ import (
 
 // tokenResponse is a successful token response: no failure to diagnose.
 // Its summary shows the access token's non-secret claims, or the ID
-// token's when the access token is not a JWT; the tokens stay out.
+// token's when the access token is not a JWT. The tokens are left out.
 func tokenResponse(status int, body string) piece {
 	summary := "token response (tokens redacted)"
 	if status > 0 {

@@ -71,7 +71,7 @@ func checkURLHost(raw string) []Diagnosis {
 }
 
 // oauthPathChecks checks a path under /oauth/, where the V1 API hosts
-// serve authorize and token. On a V1 host it shows a V1 client; on a
+// serve authorize and token. On a V1 host it shows a V1 client, and on a
 // K-Series V2 host it is a wrong path. On any other host it is the
 // client's own URL, such as a redirect URI /oauth/callback.
 func oauthPathChecks(host, path string) []Diagnosis {
