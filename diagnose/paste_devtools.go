@@ -56,12 +56,14 @@ func readDevTools(text string, sec *secrets) (piece, error) {
 			headers = append(headers, lines[i])
 		}
 	}
-	if status == "" {
+	u, err := url.Parse(reqURL)
+	if status == "" || err == nil && urlParams(u).Get("error") != "" {
+		// The request URL itself is the evidence: an error redirect, or a
+		// request whose response was not copied.
 		return readURLLine(reqURL, sec)
 	}
 
 	path := "/"
-	u, err := url.Parse(reqURL)
 	if err == nil && reqURL != "" {
 		path = u.Path
 		q := urlParams(u)

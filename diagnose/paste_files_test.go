@@ -260,3 +260,25 @@ func TestSettledWarningJSON(t *testing.T) {
 		t.Errorf("Report.Diagnoses() = %v, want %v", flat, want)
 	}
 }
+
+func TestNetworkPanelErrorRedirect(t *testing.T) {
+	in := "Request URL: https://localhost/?error=invalid_scope&error_description=Invalid+scopes%3A+openid+items-api&state=x\n" +
+		"Request Method: GET\nStatus Code: 404 Not Found\n"
+	rep, err := ReadPasted([]byte(in), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := reportIDs(rep); !slices.Equal(got, []string{IDInvalidScope}) {
+		t.Errorf("diagnoses = %v, want [%s]", got, IDInvalidScope)
+	}
+}
+
+func TestLabelledEndpointURL(t *testing.T) {
+	rep, err := ReadPasted([]byte("We used https://auth.lsk-prod.app/realms/k-series/protocol/openid-connect/token"), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := rep.Parts[0].Kind; k != KindEndpointURL {
+		t.Errorf("kind = %s, want %s", k, KindEndpointURL)
+	}
+}

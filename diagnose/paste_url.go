@@ -182,7 +182,7 @@ func readPlainURL(label string, u *url.URL) (piece, error) {
 	case strings.Contains(l, "registered") || strings.Contains(l, "expected"):
 		p.ctx.RegisteredRedirectURI = u.String()
 		p.summary = "registered redirect URI " + u.String()
-	case strings.Contains(l, "redirect") || strings.Contains(l, "callback") || strings.Contains(l, "used"):
+	case strings.Contains(l, "redirect") || strings.Contains(l, "callback"):
 		p.ctx.RedirectURI = u.String()
 		p.summary = "redirect URI in use " + u.String()
 	case isAuthServerURL(u):
