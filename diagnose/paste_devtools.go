@@ -52,6 +52,11 @@ func readDevTools(text string, sec *secrets) (piece, error) {
 			method = value
 		case "status code":
 			status = value
+		case "authorization", "cookie":
+			// Request headers copied with the block; only their secrets
+			// are recorded, for redaction.
+			sec.addBasic(value)
+			sec.add(value)
 		default:
 			headers = append(headers, lines[i])
 		}

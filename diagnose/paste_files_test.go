@@ -282,3 +282,23 @@ func TestLabelledEndpointURL(t *testing.T) {
 		t.Errorf("kind = %s, want %s", k, KindEndpointURL)
 	}
 }
+
+func TestNetworkPanelRequestHeaderRedacted(t *testing.T) {
+	header := "Basic " + basicOf("devp-v2-demo-x:"+pastedSecret)
+	in := "Request URL: https://auth.lsk-trial.app/realms/k-series/protocol/openid-connect/token\n" +
+		"Request Method: POST\nStatus Code: 401 Unauthorized\ncontent-type: application/json\nauthorization: " + header + "\n\n" +
+		`{"error":"unauthorized_client","error_description":"Invalid client or Invalid client credentials"}`
+	rep, err := ReadPasted([]byte(in), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{pastedSecret, basicOf("devp-v2-demo-x:" + pastedSecret)} {
+		if strings.Contains(string(data), secret) {
+			t.Errorf("report contains the secret %q", secret)
+		}
+	}
+}
