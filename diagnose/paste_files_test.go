@@ -70,6 +70,8 @@ func TestPasteFiles(t *testing.T) {
 		{file: "31-wrapped.txt", want: []string{IDInvalidScope}, lacks: []string{"Thanks"},
 			contains: []string{`"financial_api" is not a K-Series scope`, `"items-api" is not a K-Series scope`,
 				"iss https://auth.lsk-trial.app/realms/k-series is the trial realm"}},
+		{file: "31b-wrapped-quoted.txt", want: []string{IDInvalidScope}, lacks: []string{"Thanks"},
+			contains: []string{`"financial_api" is not a K-Series scope`, "iss https://auth.lsk-trial.app/realms/k-series is the trial realm"}},
 		{file: "33-amp.txt", kinds: []Kind{KindAuthorizeURL}, want: []string{IDWrongEnvironment},
 			contains: []string{`for client "devp-v2-demo-acme"`}, lacks: []string{"amp;"}},
 		{file: "41-chrome-headers.txt", kinds: []Kind{KindHTTPResponse}, want: []string{IDInvalidClientCredentials},

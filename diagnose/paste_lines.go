@@ -127,8 +127,11 @@ func urlEndsLine(line string) bool {
 // and next is one word that looks like the middle of a URL: it contains
 // URL punctuation or starts with a lower-case letter or digit, where a
 // new sentence starts with a capital.
+//
+// NOTE: a one-word reply in lower case, such as "thanks", after a URL line
+// of wrapped length is joined to the URL too.
 func isWrappedURLPiece(prev, next string) bool {
-	t := strings.TrimSpace(next)
+	t := unquoteEmailLine(next)
 	if len(strings.TrimSpace(prev)) < minWrapWidth || t == "" || strings.ContainsAny(t, " \t") ||
 		strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") {
 		return false
@@ -143,16 +146,31 @@ func isErrorQuery(s string) bool {
 }
 
 func isQueryContinuation(line string) bool {
-	t := strings.TrimSpace(line)
+	t := unquoteEmailLine(line)
 	return t != "" && strings.ContainsAny(t[:1], "?&#") && strings.Contains(t, "=")
 }
 
 // joinURL joins a URL broken over lines into one string, dropping the
-// whitespace around each piece.
+// whitespace around each piece and the email quote marks ("> ") before
+// each continuation.
 func joinURL(text string) string {
 	var b strings.Builder
-	for _, line := range strings.Split(text, "\n") {
-		b.WriteString(strings.TrimSpace(line))
+	for i, line := range strings.Split(text, "\n") {
+		if i == 0 {
+			b.WriteString(strings.TrimSpace(line))
+		} else {
+			b.WriteString(unquoteEmailLine(line))
+		}
 	}
 	return b.String()
+}
+
+// unquoteEmailLine returns line without the "> " marks that quote it in a
+// reply, and without surrounding whitespace.
+func unquoteEmailLine(line string) string {
+	t := strings.TrimSpace(line)
+	for strings.HasPrefix(t, ">") {
+		t = strings.TrimSpace(t[1:])
+	}
+	return t
 }
