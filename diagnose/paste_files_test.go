@@ -304,3 +304,15 @@ func TestNetworkPanelRequestHeaderRedacted(t *testing.T) {
 		}
 	}
 }
+
+func TestWrappedURLStopsAtFormBody(t *testing.T) {
+	in := "https://auth.lsk-trial.app/realms/k-series/protocol/openid-connect/token\n" +
+		"grant_type=authorization_code&code=" + pastedCode + "&redirect_uri=https%3A%2F%2Flocalhost%2F"
+	rep, err := ReadPasted([]byte(in), Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Kind{KindEndpointURL, KindTokenForm}; !slices.Equal(rep.Kinds, want) {
+		t.Errorf("kinds = %v, want %v", rep.Kinds, want)
+	}
+}

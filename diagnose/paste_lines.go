@@ -101,7 +101,7 @@ func matchURLLines(lines []string, i int) int {
 	for i+n < len(lines) {
 		switch {
 		case isQueryContinuation(lines[i+n]):
-		case wrapped && isWrappedURLPiece(lines[i+n-1], lines[i+n]):
+		case wrapped && isWrappedURLPiece(lines[i+n-1], lines[i+n]) && !startsOtherPart(lines, i+n):
 		default:
 			return n
 		}
@@ -114,6 +114,18 @@ func matchURLLines(lines []string, i int) int {
 // email client's wrap. Clients wrap at 72 to 78 columns, and quoting
 // ("> ") takes a few of them.
 const minWrapWidth = 60
+
+// startsOtherPart reports whether line j starts a part of another kind,
+// such as a form body after a token endpoint URL, which is no URL piece.
+func startsOtherPart(lines []string, j int) bool {
+	for _, match := range []func([]string, int) int{matchHTTPLines, matchStatusJSONLines, matchDevToolsLines,
+		matchCurlLines, matchJSONLines, matchHTMLLines, matchBasicLines, matchFormLines} {
+		if match(lines, j) > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // urlEndsLine reports whether the line's last URL runs to the end of the
 // line, so that a break there may be inside it.
