@@ -16,6 +16,9 @@ import (
 func readURLLine(text string, sec *secrets) (piece, error) {
 	joined := joinURL(text)
 	label, raw := splitLabel(joined)
+	if isCutOff(joined, raw) {
+		return piece{}, errors.New(`the URL is cut off with "..."; paste it whole`)
+	}
 	// A URL copied from HTML source or an HTML email keeps its escaped
 	// "&amp;" separators.
 	raw = strings.ReplaceAll(raw, "&amp;", "&")
@@ -54,6 +57,17 @@ func splitLabel(line string) (label, raw string) {
 		return "", urlExtent(strings.TrimLeft(line, "`\"'<([> "), 0)
 	}
 	return strings.Trim(line[:i], "`\"'<([> \t"), urlExtent(line, i)
+}
+
+// isCutOff reports whether the URL raw ends the line with an ellipsis, as
+// PowerShell's error position and shortened log lines print a long URL.
+func isCutOff(line, raw string) bool {
+	i := strings.Index(line, raw)
+	if raw == "" || i < 0 {
+		return false
+	}
+	rest := strings.TrimSpace(line[i+len(raw):])
+	return rest == "..." || rest == "…" || strings.HasSuffix(raw, "…")
 }
 
 // urlClosers maps a character that opens a URL's enclosure to the
