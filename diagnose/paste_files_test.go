@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -315,5 +316,15 @@ func TestWrappedURLStopsAtFormBody(t *testing.T) {
 	}
 	if want := []Kind{KindEndpointURL, KindTokenForm}; !slices.Equal(rep.Kinds, want) {
 		t.Errorf("kinds = %v, want %v", rep.Kinds, want)
+	}
+}
+
+func TestCutOffURLSkipped(t *testing.T) {
+	_, err := ReadPasted([]byte("+ Invoke-RestMethod -Method Post -Uri https://auth.lsk-prod.app/realms/ ..."), Context{})
+	if !errors.Is(err, ErrUnrecognised) {
+		t.Fatalf("ReadPasted(cut-off URL) error = %v, want ErrUnrecognised", err)
+	}
+	if !strings.Contains(err.Error(), "cut off") {
+		t.Errorf("error = %q, want it to say the URL is cut off", err)
 	}
 }
