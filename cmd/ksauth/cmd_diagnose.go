@@ -170,10 +170,12 @@ func diagnosisResult(ds []diagnose.Diagnosis) error {
 	return reportedError{unknown: onlyUnknown(ds)}
 }
 
+// pastedDiagnoses lists the diagnoses of every part once: a warning that
+// another part reports as a failure is left out; the parts keep it.
 func pastedDiagnoses(rep diagnose.Report) []diagnose.Diagnosis {
-	ds := []diagnose.Diagnosis{}
-	for _, p := range rep.Parts {
-		ds = append(ds, p.Diagnoses...)
+	ds := rep.Diagnoses()
+	if ds == nil {
+		ds = []diagnose.Diagnosis{}
 	}
 	return ds
 }
