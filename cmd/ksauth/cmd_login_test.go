@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kseries-tools/ksauth/envs/emulator"
 )
@@ -194,5 +197,32 @@ func TestLoginPreflightFoldedIntoProbe(t *testing.T) {
 	}
 	if count != 1 {
 		t.Errorf("invalid-scope reported %d times, want once", count)
+	}
+}
+
+func TestLoginInterruptedExits130(t *testing.T) {
+	envFile, seed := startEmulator(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		getenv := func(k string) string {
+			return map[string]string{"KSAUTH_CLIENT_SECRET": seed.TrialClient.Secret}[k]
+		}
+		done <- runWith(ctx, []string{"login", "--env", envFile, "--client-id", seed.TrialClient.ClientID,
+			"--redirect-uri", "http://127.0.0.1:0/callback", "--no-browser"},
+			stdio{In: strings.NewReader(""), Out: io.Discard, Err: &stderr}, getenv)
+	}()
+	// Interrupt once the command waits for the callback.
+	for !strings.Contains(stderr.String(), "Open this URL") {
+		select {
+		case code := <-done:
+			t.Fatalf("login exited with %d before waiting: %s", code, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	if code := <-done; code != exitInterrupted {
+		t.Errorf("exit code = %d, want %d\n%s", code, exitInterrupted, stderr.String())
 	}
 }
