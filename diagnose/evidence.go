@@ -68,6 +68,9 @@ type Context struct {
 	PKCE bool `json:"pkce,omitempty"`
 	// CodeAge is the authorization code's age when it was sent, if known.
 	CodeAge time.Duration `json:"-"`
+	// CodeAgeIsMax is true when CodeAge is only an upper bound of the
+	// code's age, as in paste mode, where the redirect itself is unseen.
+	CodeAgeIsMax bool `json:"code_age_is_max,omitempty"`
 	// CodeReused is true when the same code was sent before.
 	CodeReused bool `json:"code_reused,omitempty"`
 	// RefreshReused is true when the refresh token sent had been used before.

@@ -57,8 +57,16 @@ func codeContext(d *Diagnosis, ev Evidence) {
 	}
 	if ctx.CodeAge > 0 {
 		age := ctx.CodeAge.Round(time.Millisecond)
-		d.addEvidence(fmt.Sprintf("the code was %s old when exchanged; K-Series codes live about %s", age, lifespan))
+		if ctx.CodeAgeIsMax {
+			d.addEvidence(fmt.Sprintf("the code was at most %s old when exchanged, counted from when the authorization URL was shown; K-Series codes live about %s", age, lifespan))
+		} else {
+			d.addEvidence(fmt.Sprintf("the code was %s old when exchanged; K-Series codes live about %s", age, lifespan))
+		}
 		switch {
+		case ctx.CodeAgeIsMax && ctx.CodeAge < lifespan:
+			d.demote(causeCodeExpired)
+		case ctx.CodeAgeIsMax:
+			// Only an upper bound: expiry is likely but not proven.
 		case ctx.CodeAge >= lifespan:
 			d.refine(fmt.Sprintf("the code expired: it was exchanged after %s, and K-Series codes are valid for about %s",
 				age, lifespan), causeCodeExpired)

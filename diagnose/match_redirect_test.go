@@ -3,6 +3,7 @@ package diagnose
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kseries-tools/ksauth/envs"
 )
@@ -54,5 +55,18 @@ func TestPreflightLocalAllowsHTTPLoopback(t *testing.T) {
 	ds := Preflight(trial, in)
 	if len(ds) != 1 || ds[0].ID != IDRedirectURIMismatch || ds[0].Failed() {
 		t.Errorf("trial realm: Preflight = %+v, want one redirect-uri-mismatch warning", ds)
+	}
+}
+
+func TestCodeAgeUpperBoundWorded(t *testing.T) {
+	ev := Evidence{Step: StepToken, Status: 400, Error: "invalid_grant", ErrorDescription: "Code not valid",
+		Context: Context{GrantType: "authorization_code", CodeAge: 17 * time.Second, CodeAgeIsMax: true}}
+	ds := Match(ev)
+	if len(ds) == 0 || ds[0].ID != IDInvalidCodeGrant {
+		t.Fatalf("Match = %+v, want %s first", ds, IDInvalidCodeGrant)
+	}
+	text := strings.Join(ds[0].Evidence, "\n")
+	if !strings.Contains(text, "at most 17s old") {
+		t.Errorf("evidence does not call the age an upper bound:\n%s", text)
 	}
 }

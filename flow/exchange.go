@@ -68,7 +68,7 @@ func (r *runner) recordPasteWindow(maxAge time.Duration, err error) {
 	}
 	var retrieve *oauth2.RetrieveError
 	rejected := errors.As(err, &retrieve) && retrieve.ErrorCode == "invalid_grant"
-	r.reqCtx.CodeAge = maxAge
+	r.reqCtx.CodeAge, r.reqCtx.CodeAgeIsMax = maxAge, true
 	r.result.CodeAgeMax, r.result.CodeLifespan = maxAge, lifespan
 	r.result.CodeWindowMissed = rejected && maxAge > lifespan
 	r.narrate("The pasted code was sent at most %s after the authorization URL was shown; codes live %s.",

@@ -42,9 +42,14 @@ func parsePastedRedirect(raw, redirectURI string) (*url.URL, error) {
 		return nil, fmt.Errorf("%w: the pasted text (%d characters) is not an absolute http or https URL: %s",
 			ErrInvalidInput, len(text), pasteHint)
 	}
-	if q := u.Query(); q.Has("response_type") && q.Has("client_id") && !q.Has("code") && !q.Has("error") {
+	q := u.Query()
+	if q.Has("response_type") && q.Has("client_id") && !q.Has("code") && !q.Has("error") {
 		return nil, fmt.Errorf("%w: this is the authorization request, the URL to open before signing in; "+
 			"sign in with it, then %s", ErrInvalidInput, pasteHint)
+	}
+	if !q.Has("code") && !q.Has("error") {
+		return nil, fmt.Errorf("%w: the pasted URL has neither a code nor an error parameter, so it is not "+
+			"the redirect after the sign-in, or it was cut short: %s", ErrInvalidInput, pasteHint)
 	}
 	return u, nil
 }

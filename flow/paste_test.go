@@ -129,3 +129,13 @@ func TestParsePastedRejectsAuthorizationURL(t *testing.T) {
 		t.Errorf("error %q does not say it is the authorization request", err)
 	}
 }
+
+func TestParsePastedRejectsURLWithoutCode(t *testing.T) {
+	_, err := parsePastedRedirect("http://127.0.0.1:8765/callback?state=s&iss=x", "http://127.0.0.1:8765/callback")
+	if !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("parsePastedRedirect(no code) = %v, want ErrInvalidInput", err)
+	}
+	if !strings.Contains(err.Error(), "neither a code nor an error") {
+		t.Errorf("error %q does not say what is missing", err)
+	}
+}
