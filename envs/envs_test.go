@@ -121,3 +121,14 @@ func TestResolveUnknown(t *testing.T) {
 		t.Errorf("Resolve(staging) err = %v", err)
 	}
 }
+
+func TestResolveMissingFileNamed(t *testing.T) {
+	_, err := Resolve("/nonexistent/dir/env.json")
+	if err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("Resolve(missing file) = %v, want a file-not-found error", err)
+	}
+	_, err = Resolve("staging")
+	if err == nil || !strings.Contains(err.Error(), "unknown environment") {
+		t.Errorf("Resolve(staging) = %v, want unknown environment", err)
+	}
+}

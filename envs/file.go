@@ -113,6 +113,10 @@ func Resolve(nameOrPath string) (Env, error) {
 		return e, nil
 	}
 	if _, err := os.Stat(nameOrPath); err != nil {
+		if errors.Is(err, fs.ErrNotExist) && looksLikePath(nameOrPath) {
+			return Env{}, fmt.Errorf("environment file %s not found: check the path, or use one of %s",
+				nameOrPath, strings.Join(Names(), ", "))
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			return Env{}, fmt.Errorf("unknown environment %q: use one of %s, or the path of an environment file",
 				nameOrPath, strings.Join(Names(), ", "))
@@ -120,4 +124,10 @@ func Resolve(nameOrPath string) (Env, error) {
 		return Env{}, fmt.Errorf("could not read environment file: %w", err)
 	}
 	return Load(nameOrPath)
+}
+
+// looksLikePath reports whether an --env value names a file rather than
+// an environment: it has a directory separator or a file extension.
+func looksLikePath(s string) bool {
+	return strings.ContainsAny(s, `/\`) || filepath.Ext(s) != ""
 }

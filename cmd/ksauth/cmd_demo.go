@@ -134,7 +134,8 @@ func runDemo(ctx context.Context, f demoFlags, io stdio, getenv func(string) str
 func listScenarios(w io.Writer, asJSON bool) error {
 	list := demo.Scenarios()
 	if asJSON {
-		return writeJSON(w, map[string]any{"ok": true, "command": "demo", "scenarios": list})
+		return writeJSON(w, map[string]any{"ok": true, "command": "demo", "scenarios": list,
+			"steps": []any{}, "diagnoses": []any{}})
 	}
 	var rows [][]string
 	for _, s := range list {
@@ -301,8 +302,10 @@ func printAllScenarios(w io.Writer, st style, outcomes []demo.Outcome, asJSON bo
 		for i := range outcomes {
 			docs = append(docs, scenarioDocument(&outcomes[i]))
 		}
+		// Each scenario carries its own steps and diagnoses; the top level
+		// keeps the keys every ksauth JSON document has.
 		err := writeJSON(w, map[string]any{"ok": allPassed, "command": "demo", "env": "local",
-			"passed": passed, "total": len(outcomes), "scenarios": docs})
+			"passed": passed, "total": len(outcomes), "scenarios": docs, "steps": []any{}, "diagnoses": []any{}})
 		if err != nil {
 			return err
 		}

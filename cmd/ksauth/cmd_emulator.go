@@ -78,7 +78,10 @@ func runEmulator(ctx context.Context, f emulatorFlags, io stdio) error {
 
 // emulatorInfo is the emulator's start-up listing: realms, clients and users.
 type emulatorInfo struct {
-	Realms []realmInfo `json:"realms"`
+	OK        bool        `json:"ok"`
+	Command   string      `json:"command"`
+	Realms    []realmInfo `json:"realms"`
+	Diagnoses []any       `json:"diagnoses"`
 }
 
 type realmInfo struct {
@@ -111,7 +114,7 @@ type userInfo struct {
 // for the seeded default, whose values are published local test values; a
 // config file's are never printed.
 func describeEmulator(srv *emulator.Server, seeded bool) emulatorInfo {
-	var info emulatorInfo
+	info := emulatorInfo{OK: true, Command: "emulator", Diagnoses: []any{}}
 	for _, r := range []struct{ env, issuer, name string }{
 		{"local", srv.TrialIssuer(), emulator.RealmTrial},
 		{"local-production", srv.ProductionIssuer(), emulator.RealmProduction},

@@ -30,7 +30,7 @@ examples/custom-env.json.`,
 					CodeLifespanSeconds: e.CodeLifespan.Seconds()})
 			}
 			if asJSON {
-				return writeJSON(io.Out, map[string]any{"ok": true, "command": "envs", "envs": list})
+				return writeJSON(io.Out, map[string]any{"ok": true, "command": "envs", "envs": list, "diagnoses": []any{}})
 			}
 			rows := [][]string{{"NAME", "TIER", "ISSUER", "CLIENT ID PREFIX", "ALSO"}}
 			for _, e := range list {
@@ -54,7 +54,7 @@ func newVersionCmd(io stdio) *cobra.Command {
 		Short: "Print the ksauth version",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			_, err := io.Out.Write([]byte("ksauth " + version + "\n"))
+			_, err := io.Out.Write([]byte("ksauth " + buildVersion() + "\n"))
 			return err
 		},
 	}

@@ -147,3 +147,39 @@ func TestCheckJSONHasSteps(t *testing.T) {
 		t.Errorf("steps = %+v, want one ok preflight step", doc.Steps)
 	}
 }
+
+func TestMissingClientSecretIsUsageError(t *testing.T) {
+	r := ksauth(t, "", nil, "login", "--client-id", "devp-v2-demo-x", "--redirect-uri", "http://127.0.0.1:0/cb",
+		"--issuer", "http://127.0.0.1:9/realms/k-series", "--username", "demo")
+	r.wantCode(t, exitUsage)
+	if !strings.Contains(r.stderr, "missing client secret") {
+		t.Errorf("stderr = %q, want the missing secret named", r.stderr)
+	}
+}
+
+func TestCheckV1ClientWithoutEnv(t *testing.T) {
+	r := ksauth(t, "", nil, "check", "--json", "--client-id", "devp-abc123", "--redirect-uri", "https://localhost/")
+	r.wantCode(t, exitFailed)
+	if !strings.Contains(r.stdout, `"v1-client"`) {
+		t.Errorf("stdout lacks the v1-client diagnosis:\n%s", r.stdout)
+	}
+}
+
+func TestEveryJSONDocumentHasDiagnoses(t *testing.T) {
+	for _, args := range [][]string{
+		{"envs", "--json"},
+		{"demo", "--list", "--json"},
+	} {
+		r := ksauth(t, "", nil, args...)
+		r.wantCode(t, exitOK)
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+			t.Fatalf("%v: stdout is not JSON: %v", args, err)
+		}
+		for _, key := range []string{"ok", "command", "diagnoses"} {
+			if _, ok := doc[key]; !ok {
+				t.Errorf("%v: JSON lacks %q", args, key)
+			}
+		}
+	}
+}

@@ -15,6 +15,7 @@ type realmFlags struct {
 	issuer     string
 	clientID   string
 	secretFile string
+	public     bool
 }
 
 func (f *realmFlags) register(c *cobra.Command) {
@@ -22,6 +23,7 @@ func (f *realmFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.issuer, "issuer", "", "realm issuer URL, overriding the environment's (such as https://auth.lsk-demo.app/realms/k-series)")
 	c.Flags().StringVar(&f.clientID, "client-id", "", "client ID, such as devp-v2-demo-...")
 	c.Flags().StringVar(&f.secretFile, "client-secret-file", "", "file holding the client secret, - for stdin (default: $KSAUTH_CLIENT_SECRET, else a prompt on a terminal)")
+	c.Flags().BoolVar(&f.public, "public-client", false, "the client has no secret (a public client); K-Series clients have one")
 }
 
 // resolveEnv returns the environment named by --env, or the one the
@@ -35,6 +37,10 @@ func (f *realmFlags) resolveEnv() (envs.Env, error) {
 			return env, usageError{err: err}
 		}
 		env = e
+	case envs.ClassifyClientID(f.clientID) == envs.ClientV1:
+		// A V1 client belongs to no V2 realm. Trial is checked, so the
+		// preflight and the realm's answer explain the mix-up.
+		env, _ = envs.Lookup("trial")
 	case f.clientID != "":
 		e, ok := envs.ForClientID(f.clientID)
 		if !ok {
@@ -61,7 +67,18 @@ func (f *realmFlags) requireClientID() error {
 // clientSecret reads the client secret from --client-secret-file,
 // KSAUTH_CLIENT_SECRET or a prompt. A public client has none.
 func (f *realmFlags) clientSecret(io stdio, getenv func(string) string) (string, error) {
-	return readSecret(secretSource{name: "client secret", envVar: "KSAUTH_CLIENT_SECRET", file: f.secretFile}, io, getenv)
+	if f.public {
+		if f.secretFile != "" {
+			return "", usagef("--public-client and --client-secret-file cannot be combined: a public client has no secret")
+		}
+		return "", nil
+	}
+	secret, err := readSecret(secretSource{name: "client secret", envVar: "KSAUTH_CLIENT_SECRET", file: f.secretFile}, io, getenv)
+	if err == nil && secret == "" {
+		return "", usagef("missing client secret for %s: set KSAUTH_CLIENT_SECRET, use --client-secret-file, "+
+			"run on a terminal to be prompted, or pass --public-client for a client without one", f.clientID)
+	}
+	return secret, err
 }
 
 // splitScopes splits a scope flag on whitespace. Commas stay inside the

@@ -27,7 +27,7 @@ func newHARSink(path string) (*harSink, error) {
 	if info, err := os.Stat(path); err == nil && info.IsDir() {
 		return nil, usagef("cannot write --har %s: it is a directory", path)
 	}
-	return &harSink{path: path, rec: har.NewRecorder("ksauth", version)}, nil
+	return &harSink{path: path, rec: har.NewRecorder("ksauth", buildVersion())}, nil
 }
 
 // add records one raw exchange.
