@@ -77,6 +77,7 @@ func (r *runner) loginHeadless(ctx context.Context) *Error {
 		case !consented && hasConsent(forms):
 			form, _ = kcform.Consent(forms)
 			consented = true
+			r.narrate("The realm asked for consent to the requested scopes; accepting it, as the user would")
 			req, err = form.Request(ctx, resp.Request.URL, realm, form.Submission("accept"))
 		default:
 			return r.loginFailure(capture, nil, otherPage)

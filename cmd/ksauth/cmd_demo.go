@@ -93,6 +93,12 @@ func runDemo(ctx context.Context, f demoFlags, io stdio, getenv func(string) str
 
 	// A flow configuration's Trace and OnExchange carry --verbose and --har.
 	hook := flow.Config{Narration: io.Err}
+	if quietDemo(f, io) {
+		// The default demo takes milliseconds, and its result table
+		// repeats every step, so on one terminal the progress lines would
+		// only print the timeline twice.
+		hook.Narration = nil
+	}
 	rec, err := f.evidence.attach(&hook, io)
 	if err != nil {
 		return err
@@ -336,4 +342,11 @@ func printAllScenarios(w io.Writer, st style, outcomes []demo.Outcome, asJSON bo
 		return reportedError{}
 	}
 	return nil
+}
+
+// quietDemo reports whether the default demo runs with both output
+// streams on a terminal, headless and without a trace.
+func quietDemo(f demoFlags, streams stdio) bool {
+	return f.scenario == "" && !f.all && !f.browser && !f.evidence.verbose &&
+		isTerminal(streams.Out) && isTerminal(streams.Err)
 }
