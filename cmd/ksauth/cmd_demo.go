@@ -60,6 +60,13 @@ page shows the result.`,
 	f.evidence.register(c)
 	c.Flags().StringVar(&f.scenario, "scenario", "", "stage one mistake, by ID (see --list), and show its diagnosis")
 	c.Flags().BoolVar(&f.all, "all", false, "run every scenario and print one row each")
+	_ = c.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		var ids []string
+		for _, sc := range demo.Scenarios() {
+			ids = append(ids, sc.ID+"\t"+sc.Summary)
+		}
+		return ids, cobra.ShellCompDirectiveNoFileComp
+	})
 	c.Flags().BoolVar(&f.list, "list", false, "list the scenarios")
 	c.Flags().BoolVar(&f.browser, "browser", false, "sign in yourself in a browser instead of the headless login; the local demo credentials are printed")
 	c.Flags().StringVar(&f.browserCommand, "browser-command", "", `with --browser, the command that opens the URL, such as "firefox --private-window" (the URL is appended, or replaces %s)`)

@@ -67,6 +67,10 @@ the input (client secrets, codes, tokens) never appear in the output.`,
 	fl.StringVar(&f.redirectURI, "redirect-uri", "", "redirect URI the application sent, when the evidence does not show it")
 	fl.StringVar(&f.registered, "registered-redirect-uri", "", "redirect URI as registered, compared character by character with the one in the evidence")
 	fl.StringVar(&f.grantType, "grant-type", "", "grant type of the failed token request, such as authorization_code or refresh_token")
+	_ = c.RegisterFlagCompletionFunc("env", completeEnvs)
+	_ = c.RegisterFlagCompletionFunc("grant-type", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return grantTypes, cobra.ShellCompDirectiveNoFileComp
+	})
 	return c
 }
 

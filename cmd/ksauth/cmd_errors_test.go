@@ -183,3 +183,23 @@ func TestEveryJSONDocumentHasDiagnoses(t *testing.T) {
 		}
 	}
 }
+
+func TestCompletionOffersValues(t *testing.T) {
+	cases := map[string]struct {
+		args []string
+		want string
+	}{
+		"scenario":   {[]string{"__complete", "demo", "--scenario", ""}, "invalid-scope"},
+		"env":        {[]string{"__complete", "login", "--env", ""}, "local-production"},
+		"grant type": {[]string{"__complete", "diagnose", "--grant-type", ""}, "refresh_token"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := ksauth(t, "", nil, tc.args...)
+			r.wantCode(t, exitOK)
+			if !strings.Contains(r.stdout, tc.want) {
+				t.Errorf("completion = %q, want %q among the values", r.stdout, tc.want)
+			}
+		})
+	}
+}

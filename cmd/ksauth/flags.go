@@ -24,6 +24,13 @@ func (f *realmFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.clientID, "client-id", "", "client ID, such as devp-v2-demo-...")
 	c.Flags().StringVar(&f.secretFile, "client-secret-file", "", "file holding the client secret, - for stdin (default: $KSAUTH_CLIENT_SECRET, else a prompt on a terminal)")
 	c.Flags().BoolVar(&f.public, "public-client", false, "the client has no secret (a public client); K-Series clients have one")
+	_ = c.RegisterFlagCompletionFunc("env", completeEnvs)
+}
+
+// completeEnvs offers the built-in environment names, and files for an
+// environment file.
+func completeEnvs(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return envs.Names(), cobra.ShellCompDirectiveDefault
 }
 
 // resolveEnv returns the environment named by --env, or the one the
