@@ -11,13 +11,11 @@ import (
 
 // checkFlags are the flags of "ksauth check".
 type checkFlags struct {
-	realm       realmFlags
-	out         outputFlags
-	evidence    evidenceFlags
-	redirectURI string
-	registered  string
-	scope       string
-	probe       bool
+	realm    realmFlags
+	out      outputFlags
+	evidence evidenceFlags
+	request  requestFlags
+	probe    bool
 }
 
 func newCheckCmd(io stdio, getenv func(string) string) *cobra.Command {
@@ -44,10 +42,8 @@ mismatch and an invalid scope before anybody signs in.`,
 	f.out.register(c, false)
 	f.evidence.register(c)
 	fl := c.Flags()
-	fl.StringVar(&f.redirectURI, "redirect-uri", "", "redirect URI the application sends")
-	fl.StringVar(&f.registered, "registered-redirect-uri", "", "the redirect URI as registered, compared character by character with --redirect-uri")
-	fl.StringVar(&f.scope, "scope", "", "scopes, separated by spaces")
-	fl.BoolVar(&f.probe, "probe", false, "also send the authorization request to the realm, without a browser, and diagnose its answer")
+	f.request.register(c, "redirect URI the application sends", "")
+	fl.BoolVar(&f.probe, "probe", false, "also send the authorization request to the realm, without a browser, and diagnose its response")
 	return c
 }
 
@@ -58,7 +54,7 @@ func runCheck(ctx context.Context, f checkFlags, io stdio, getenv func(string) s
 	if !f.probe && (f.evidence.har != "" || f.evidence.verbose) {
 		return usagef("--har and --verbose record the probe's requests: add --probe, or drop them for the offline check")
 	}
-	if f.probe && f.redirectURI == "" {
+	if f.probe && f.request.redirectURI == "" {
 		return usagef("--probe needs --redirect-uri: the realm checks it before anything else")
 	}
 	env, err := f.realm.resolveEnv()
@@ -73,17 +69,17 @@ func runCheck(ctx context.Context, f checkFlags, io stdio, getenv func(string) s
 	}
 
 	pre := diagnose.Preflight(env, diagnose.PreflightInput{
-		ClientID: f.realm.clientID, ClientSecret: secret, RedirectURI: f.redirectURI,
-		RegisteredRedirectURI: f.registered, Scope: f.scope,
+		ClientID: f.realm.clientID, ClientSecret: secret, RedirectURI: f.request.redirectURI,
+		RegisteredRedirectURI: f.request.registered, Scope: f.request.scope,
 	})
 
-	res := &flow.Result{Env: env.Name, Issuer: env.Issuer, ClientID: f.realm.clientID, RedirectURI: f.redirectURI,
+	res := &flow.Result{Env: env.Name, Issuer: env.Issuer, ClientID: f.realm.clientID, RedirectURI: f.request.redirectURI,
 		Steps: []flow.StepRecord{preflightRecord(pre)}}
 	var runErr error
 	if f.probe {
 		cfg := flow.Config{
-			Env: env, ClientID: f.realm.clientID, RedirectURI: f.redirectURI,
-			Scopes: splitScopes(f.scope), Narration: io.Err,
+			Env: env, ClientID: f.realm.clientID, RedirectURI: f.request.redirectURI,
+			Scopes: splitScopes(f.request.scope), Narration: io.Err,
 		}
 		rec, err := f.evidence.attach(&cfg, io)
 		if err != nil {

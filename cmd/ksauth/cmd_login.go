@@ -17,9 +17,7 @@ type loginFlags struct {
 	realm        realmFlags
 	out          outputFlags
 	evidence     evidenceFlags
-	redirectURI  string
-	registered   string
-	scope        string
+	request      requestFlags
 	username     string
 	passwordFile string
 	noBrowser    bool
@@ -57,9 +55,7 @@ prompt. Neither is ever printed.`,
 	f.out.register(c, true)
 	f.evidence.register(c)
 	fl := c.Flags()
-	fl.StringVar(&f.redirectURI, "redirect-uri", "", "redirect URI registered for the client; http(s)://127.0.0.1 or localhost URIs are served by ksauth (port 0 picks a free port)")
-	fl.StringVar(&f.registered, "registered-redirect-uri", "", "the redirect URI as registered, to compare character by character with --redirect-uri")
-	fl.StringVar(&f.scope, "scope", "openid", "scopes, separated by spaces")
+	f.request.register(c, "redirect URI registered for the client; http(s)://127.0.0.1 or localhost URIs are served by ksauth (port 0 picks a free port)", "openid")
 	fl.StringVar(&f.username, "username", "", "sign in headlessly as this user by filling in the realm's login form, without a browser")
 	fl.StringVar(&f.passwordFile, "password-file", "", "file holding the password for --username, - for stdin (default: $KSAUTH_PASSWORD, else a prompt)")
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "do not open a browser; print the URL to open")
@@ -78,7 +74,7 @@ func runLogin(ctx context.Context, f loginFlags, io stdio, getenv func(string) s
 	if err := f.realm.requireClientID(); err != nil {
 		return err
 	}
-	if f.redirectURI == "" {
+	if f.request.redirectURI == "" {
 		return usagef("missing --redirect-uri: give the redirect URI registered for the client")
 	}
 	if f.timeout <= 0 {
@@ -104,9 +100,9 @@ func runLogin(ctx context.Context, f loginFlags, io stdio, getenv func(string) s
 		Env:                   env,
 		ClientID:              f.realm.clientID,
 		ClientSecret:          secret,
-		RedirectURI:           f.redirectURI,
-		RegisteredRedirectURI: f.registered,
-		Scopes:                splitScopes(f.scope),
+		RedirectURI:           f.request.redirectURI,
+		RegisteredRedirectURI: f.request.registered,
+		Scopes:                splitScopes(f.request.scope),
 		Preflight:             true,
 		Probe:                 !f.noProbe,
 		RefreshCheck:          f.refresh,

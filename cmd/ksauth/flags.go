@@ -88,6 +88,23 @@ func (f *realmFlags) clientSecret(io stdio, getenv func(string) string) (string,
 	return secret, err
 }
 
+// requestFlags are the authorization request values that login and check
+// share: the redirect URI, the registered one to compare it with, and the
+// scopes.
+type requestFlags struct {
+	redirectURI string
+	registered  string
+	scope       string
+}
+
+// register adds the flags, with the redirect URI's help text and the
+// scope default of the command.
+func (f *requestFlags) register(c *cobra.Command, redirectHelp, scopeDefault string) {
+	c.Flags().StringVar(&f.redirectURI, "redirect-uri", "", redirectHelp)
+	c.Flags().StringVar(&f.registered, "registered-redirect-uri", "", "the redirect URI as registered, compared character by character with --redirect-uri")
+	c.Flags().StringVar(&f.scope, "scope", scopeDefault, "scopes, separated by spaces")
+}
+
 // splitScopes splits a scope flag on whitespace. Commas stay inside the
 // names, so that the preflight check can report them.
 func splitScopes(raw string) []string {
