@@ -194,7 +194,7 @@ func (l *lab) lastExchange(step diagnose.Step) (flow.Exchange, bool) {
 	defer l.mu.Unlock()
 	for i := len(l.exchanges) - 1; i >= 0; i-- {
 		ex := l.exchanges[i]
-		if ex.Step == step && !ex.Observed && ex.Note != "warm-up" {
+		if ex.Step == step && !ex.Observed && ex.Note != diagnose.NoteWarmUp {
 			return ex, true
 		}
 	}

@@ -105,7 +105,7 @@ func (r *runner) refreshGrant(ctx context.Context, refreshToken string) (*oauth2
 // whether the server rejected it. Only a failure to get any answer is an
 // error.
 func (r *runner) replayRefresh(ctx context.Context, old string, report *RefreshReport) *Error {
-	_, capture, err := r.refreshGrant(withNote(ctx, "refresh replay check"), old)
+	_, capture, err := r.refreshGrant(withNote(ctx, diagnose.NoteRefreshReplay), old)
 	rejected := err != nil
 	var retrieve *oauth2.RetrieveError
 	switch {

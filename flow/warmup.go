@@ -35,7 +35,7 @@ type warmer struct {
 // startWarmUp sends the first warm-up request at once and repeats it every
 // warmInterval until stopWarming or closeWarming.
 func (r *runner) startWarmUp(ctx context.Context) *warmer {
-	ctx, cancel := context.WithCancel(withNote(withStep(ctx, diagnose.StepToken), "warm-up"))
+	ctx, cancel := context.WithCancel(withNote(withStep(ctx, diagnose.StepToken), diagnose.NoteWarmUp))
 	w := &warmer{stop: make(chan struct{}), cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(w.done)

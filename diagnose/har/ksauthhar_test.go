@@ -139,7 +139,7 @@ func TestDiagnoseReplayCheckExpected(t *testing.T) {
 	rejected := `{"error":"invalid_grant","error_description":"Maximum allowed refresh token reuse exceeded"}`
 	first := refresh(0, "rt-one-value", 200, `{"access_token":"at-two","refresh_token":"rt-two-value"}`, "")
 
-	rep := harFromEntries(t, first, refresh(time.Second, "rt-one-value", 400, rejected, replayCheckNote))
+	rep := harFromEntries(t, first, refresh(time.Second, "rt-one-value", 400, rejected, diagnose.NoteRefreshReplay))
 	if !rep.OK {
 		t.Errorf("the replay check's expected rejection failed the report: %v", stepIDs(rep))
 	}

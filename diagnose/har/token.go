@@ -13,11 +13,6 @@ const (
 	grantRefreshToken      = "refresh_token"
 )
 
-// replayCheckNote is the note ksauth's flow runner gives the refresh
-// request that sends an already used refresh token once more, expecting
-// invalid_grant from a server that rotates refresh tokens.
-const replayCheckNote = "refresh replay check"
-
 // tokenAuth is the client authentication of a token request, read from
 // the raw entry before redaction.
 type tokenAuth struct {
@@ -48,7 +43,7 @@ func (f *flow) addToken(e Entry, issuer string, auth tokenAuth) {
 	}
 	ctx := f.tokenContext(e, issuer, form, auth)
 	ev := responseEvidence(e, name)
-	if e.Note == replayCheckNote && ev.Error == "invalid_grant" {
+	if e.Note == diagnose.NoteRefreshReplay && ev.Error == "invalid_grant" {
 		s.Notes = append(s.Notes, "rejected as expected: ksauth sent the used refresh token again "+
 			"to check that the server rotates refresh tokens")
 		f.noteSent(form)
