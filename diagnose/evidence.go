@@ -174,8 +174,8 @@ type Diagnosis struct {
 	// finding that will not stop the sign-in by itself. Empty means
 	// SeverityError.
 	Severity string `json:"severity,omitempty"`
-	// refined records which causes stand for catalogue causes, so that a
-	// later, more exact cause replaces them (see refine).
+	// refined records the causes that replace catalogue causes, so that a
+	// later, more exact cause replaces them in turn (see refine).
 	refined []refinedCause
 }
 

@@ -56,7 +56,7 @@ func capBytes(s string, maxBytes int) string {
 // also starts with "eyJ", but it has no dot-separated second part.
 var jwsRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}`)
 
-// containsTokens reports whether text holds an OAuth token field or a JWT.
+// containsTokens reports whether text contains an OAuth token field or a JWT.
 func containsTokens(text string) bool {
 	for _, field := range []string{`"access_token"`, `"refresh_token"`, `"id_token"`} {
 		if strings.Contains(text, field) {

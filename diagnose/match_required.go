@@ -15,8 +15,8 @@ type requiredActionPage struct {
 }
 
 // requiredActionPages are the pages of Keycloak 26's built-in required
-// actions. NOTE: only login-login-update-password was observed (on the
-// emulator, which follows Keycloak 26.7.1); the other page IDs are derived
+// actions. NOTE: only login-login-update-password was observed, on the
+// emulator, which follows Keycloak 26.7.1. The other page IDs are derived
 // from the login theme's template names.
 var requiredActionPages = []requiredActionPage{
 	{pageID: "login-login-update-password", heading: "Update password", action: "UPDATE_PASSWORD"},

@@ -134,11 +134,11 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 }
 
 // withWrongEnvironment puts a wrong-environment diagnosis before a client
-// authentication failure when the realm does not know the client
-// (Keycloak 26 answers invalid_client) and the client ID belongs to the
-// other tier than the realm the request went to. The token and refresh
+// authentication failure when the realm has no such client (Keycloak 26
+// returns invalid_client). It does so only when the client ID belongs to
+// the other tier than the realm the request went to. The token and refresh
 // steps show no "Client not found." page, so this is where the mix-up is
-// named. An unauthorized_client answer means the realm knows the client,
+// named. An unauthorized_client response means the realm has the client,
 // so it is left as it is.
 func withWrongEnvironment(ev Evidence, out []Diagnosis) []Diagnosis {
 	if out[0].ID != IDInvalidClientCredentials || ev.Error != "invalid_client" {

@@ -20,7 +20,7 @@ const MaxPaste = 10 << 20
 const MaxParts = 200
 
 // Errors ReadPasted returns for input it cannot read. Each is wrapped with
-// a message naming what was expected; test with errors.Is.
+// a message naming what was expected. Test for them with errors.Is.
 var (
 	ErrEmpty        = errors.New("empty input")
 	ErrBinary       = errors.New("binary input")
@@ -29,11 +29,11 @@ var (
 	ErrHAR = errors.New("HAR file")
 )
 
-// expected lists what ReadPasted reads, for error messages.
+// expected is the list of inputs ReadPasted reads, for error messages.
 const expected = "expected an error redirect URL, an authorization URL, a JSON error body, an HTTP response, " +
 	"a Keycloak page or its text, a curl command for the token endpoint, or an Authorization: Basic header"
 
-// Kind names what a part of pasted input is.
+// Kind is the type of one part of pasted input.
 type Kind string
 
 // Kinds of pasted parts.
@@ -53,32 +53,34 @@ const (
 	KindEndpointURL   Kind = "endpoint-url"
 )
 
-// Part is one recognised piece of pasted input and what it shows.
+// Part is one recognised piece of pasted input with its summary, request
+// context and diagnoses.
 type Part struct {
 	// Index is the part's 1-based position in the input.
 	Index int  `json:"index"`
 	Kind  Kind `json:"kind"`
 	// Lines is the 1-based line range, such as "3-7".
 	Lines string `json:"lines"`
-	// Summary is one line saying what the part shows, with secrets
+	// Summary is a one-line description of the part, with secrets
 	// redacted.
 	Summary string `json:"summary"`
-	// Context holds the request facts the part shows, such as the client
-	// ID and redirect URI of an authorization URL.
+	// Context contains the request facts the part shows, such as the
+	// client ID and redirect URI of an authorization URL.
 	Context *Context `json:"context,omitempty"`
 	// Diagnoses are the part's findings, empty when it shows no failure.
 	Diagnoses []Diagnosis `json:"diagnoses"`
 }
 
 // Report is the result of ReadPasted: the parts found and their diagnoses.
-// It is built for JSON output and holds no secret of the input.
+// It is built for JSON output and contains no secret of the input.
 type Report struct {
 	// OK is false when any part has a failure diagnosis.
 	OK bool `json:"ok"`
 	// Kinds lists the kinds of the parts, each once, in input order.
 	Kinds []Kind `json:"kinds"`
 	Parts []Part `json:"parts"`
-	// Notes name what was left out, such as unrecognised lines.
+	// Notes describe the input that was left out, such as unrecognised
+	// lines.
 	Notes []string `json:"notes,omitempty"`
 	// Truncated is true when the input was longer than MaxPaste or had
 	// more than MaxParts parts.
@@ -96,18 +98,19 @@ func ReadPastedFrom(r io.Reader, hint Context) (Report, error) {
 }
 
 // ReadPasted reads what a user pasted and diagnoses each part of it. Steps:
-//  1. cap the input at MaxPaste bytes and reject empty or binary input;
-//  2. hand a HAR file back as ErrHAR;
-//  3. split the text into parts (URLs broken over lines are joined);
-//  4. read each part, collecting the request context that URLs and curl
-//     commands show, with hint taking precedence;
-//  5. diagnose each server response with Match using that context, and
+//  1. Cap the input at MaxPaste bytes and reject empty or binary input.
+//  2. Return a HAR file as ErrHAR.
+//  3. Split the text into parts, joining URLs broken over lines.
+//  4. Read each part, collecting the request context that URLs and curl
+//     commands show, with hint taking precedence.
+//  5. Diagnose each server response with Match using that context, and
 //     check requests offline.
 //
 // Decoded Basic secrets, posted client secrets, codes and tokens are never
 // kept in the Report.
 func ReadPasted(input []byte, hint Context) (Report, error) {
 	var rep Report
+
 	if len(input) > MaxPaste {
 		input = input[:MaxPaste]
 		rep.Truncated = true
@@ -115,13 +118,15 @@ func ReadPasted(input []byte, hint Context) (Report, error) {
 			MaxPaste>>20, MaxPaste>>20))
 		input = trimPartialRune(input)
 	}
+
 	text, err := pastedText(input)
 	if err != nil {
 		return Report{}, err
 	}
 	if isHAR(text) {
-		return Report{}, fmt.Errorf("%w: the input is a HAR file; read it with the HAR reader", ErrHAR)
+		return Report{}, fmt.Errorf("%w: the input is a HAR file, so read it with the HAR reader", ErrHAR)
 	}
+
 	segments := splitParts(text)
 	if len(segments) > MaxParts {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("the input has %d parts; only the first %d were read",
@@ -129,14 +134,16 @@ func ReadPasted(input []byte, hint Context) (Report, error) {
 		rep.Truncated = true
 		segments = segments[:MaxParts]
 	}
+
 	parts, notes, lastErr := readSegments(segments, hint)
 	rep.Notes = append(rep.Notes, notes...)
 	if len(parts) == 0 {
 		if lastErr != nil {
-			return Report{}, fmt.Errorf("%w: %v; %s", ErrUnrecognised, lastErr, expected)
+			return Report{}, fmt.Errorf("%w: %v (%s)", ErrUnrecognised, lastErr, expected)
 		}
 		return Report{}, fmt.Errorf("%w: %s", ErrUnrecognised, expected)
 	}
+
 	rep.Parts = parts
 	rep.OK = true
 	for _, p := range parts {
@@ -158,10 +165,9 @@ func ReadPasted(input []byte, hint Context) (Report, error) {
 // it.
 const maxInvalidShare = 0.1
 
-// pastedText decodes UTF-16 with a byte-order mark, then checks and
-// normalises the input: no NUL bytes, mostly valid
-// UTF-8 text, not blank; a byte-order mark dropped, invalid bytes replaced
-// by U+FFFD and CRLF turned into LF.
+// pastedText decodes UTF-16 with a byte-order mark, then checks the input
+// for NUL bytes, mostly valid UTF-8 text and blank input. It drops a UTF-8
+// byte-order mark, replaces invalid bytes by U+FFFD and turns CRLF into LF.
 func pastedText(input []byte) (string, error) {
 	input = bytes.TrimPrefix(input, []byte("\xef\xbb\xbf"))
 	if decoded, ok := decodeUTF16BOM(input); ok {
@@ -169,19 +175,19 @@ func pastedText(input []byte) (string, error) {
 	}
 	if bytes.IndexByte(input, 0) >= 0 {
 		if enc := utf16WithoutBOM(input); enc != "" {
-			return "", fmt.Errorf("%w: the input is %s text without a byte-order mark; convert it with "+
+			return "", fmt.Errorf("%w: the input is %s text without a byte-order mark, so convert it with "+
 				"iconv -f %s -t UTF-8 FILE, or save it as UTF-8", ErrBinary, enc, enc)
 		}
-		return "", fmt.Errorf("%w: the input contains NUL bytes; %s", ErrBinary, expected)
+		return "", fmt.Errorf("%w: the input contains NUL bytes (%s)", ErrBinary, expected)
 	}
 	if bad := invalidBytes(input); float64(bad) > maxInvalidShare*float64(len(input)) {
-		return "", fmt.Errorf("%w: %d of %d bytes are not UTF-8 text; %s", ErrBinary, bad, len(input), expected)
+		return "", fmt.Errorf("%w: %d of %d bytes are not UTF-8 text (%s)", ErrBinary, bad, len(input), expected)
 	}
 	text := strings.ToValidUTF8(string(input), "\uFFFD")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	if strings.TrimSpace(text) == "" {
-		return "", fmt.Errorf("%w: nothing to diagnose; %s", ErrEmpty, expected)
+		return "", fmt.Errorf("%w: nothing to diagnose (%s)", ErrEmpty, expected)
 	}
 	return text, nil
 }

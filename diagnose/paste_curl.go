@@ -146,7 +146,7 @@ var curlArgOptions = []string{"-o", "--output", "-A", "--user-agent", "-e", "--r
 	"--key", "-x", "--proxy", "-F", "--form", "--resolve", "--retry"}
 
 // encodeDataURLEncode applies curl's --data-urlencode rule: "name=value"
-// sends name and the encoded value; without "=" the whole is encoded.
+// sends name and the encoded value. Without "=", the whole is encoded.
 func encodeDataURLEncode(s string) string {
 	name, value, ok := strings.Cut(s, "=")
 	if !ok {

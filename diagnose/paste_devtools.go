@@ -53,8 +53,8 @@ func readDevTools(text string, sec *secrets) (piece, error) {
 		case "status code":
 			status = value
 		case "authorization", "cookie":
-			// Request headers copied with the block; only their secrets
-			// are recorded, for redaction.
+			// Request headers copied with the block are not kept. Only
+			// their secrets are recorded, for redaction.
 			sec.addBasic(value)
 			sec.add(value)
 		default:

@@ -59,7 +59,7 @@ func TestPasteFiles(t *testing.T) {
 		// want are diagnosis IDs that must appear, without lists IDs that
 		// must not, in reportIDs form.
 		want, without []string
-		// contains and lacks are texts the report must or must not hold.
+		// contains and lacks are texts the report must or must not contain.
 		contains, lacks []string
 		// kinds, when set, are the report's kinds.
 		kinds []Kind
@@ -170,7 +170,7 @@ func TestReadBasicContinuation(t *testing.T) {
 	}
 }
 
-func TestAnswerShowsClientAuthPassed(t *testing.T) {
+func TestResponseShowsClientAuthPassed(t *testing.T) {
 	curl := "curl -X POST https://auth.lsk-trial.app/realms/k-series/protocol/openid-connect/token \\\n" +
 		"  -H 'Authorization: Basic " + basicOf("devp-v2-demo-x:"+pastedSecret+"\n") + "' \\\n" +
 		"  -d grant_type=authorization_code -d code=" + pastedCode + " -d redirect_uri=https://localhost/\n" +
@@ -185,7 +185,7 @@ func TestAnswerShowsClientAuthPassed(t *testing.T) {
 		t.Errorf("diagnoses = %v, want %v", got, want)
 	}
 	if text := reportText(rep); !strings.Contains(text, "answered another request than this one") {
-		t.Errorf("report does not say the answer is for another request:\n%s", text)
+		t.Errorf("report does not state that the response is for another request:\n%s", text)
 	}
 }
 

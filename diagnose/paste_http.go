@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// keptHeaders are the response headers a pasted response keeps; cookies
+// keptHeaders are the response headers a pasted response keeps. Cookies
 // and the rest are dropped.
 var keptHeaders = []string{"Content-Type", "Www-Authenticate", "Location", "Date", "Server"}
 
@@ -111,7 +111,7 @@ func readJSON(text string, status int, sec *secrets) (piece, error) {
 	body := strings.TrimSpace(text)
 	var fields map[string]any
 	if err := json.Unmarshal([]byte(body), &fields); err != nil {
-		return piece{}, fmt.Errorf("the JSON body is not valid JSON (%v); paste the whole body", jsonErrorText(err))
+		return piece{}, fmt.Errorf("the JSON body is not valid JSON (%v), so paste the whole body", jsonErrorText(err))
 	}
 	if _, ok := fields["diagnoses"]; ok && fields["command"] != nil {
 		return readKsauthOutput(body)

@@ -17,7 +17,7 @@ func matchJSONLines(lines []string, i int) int {
 	depth, inString, escaped := 0, false, false
 	for j := i; j < len(lines); j++ {
 		if j > i && strings.TrimSpace(lines[j]) == "" {
-			// JSON strings hold no raw line breaks, so an object still open
+			// JSON strings contain no raw line breaks, so an object still open
 			// at a blank line is broken and ends there.
 			return j - i
 		}
@@ -136,9 +136,9 @@ func urlEndsLine(line string) bool {
 
 // isWrappedURLPiece reports whether next continues a URL that an email
 // client broke at the end of prev. Then prev is as long as a wrapped line,
-// and next is one word that looks like the middle of a URL: it contains
-// URL punctuation or starts with a lower-case letter or digit, where a
-// new sentence starts with a capital.
+// and next is one word that looks like the middle of a URL. Such a word
+// contains URL punctuation or starts with a lower-case letter or digit,
+// because a new sentence starts with a capital.
 //
 // NOTE: a one-word reply in lower case, such as "thanks", after a URL line
 // of wrapped length is joined to the URL too.

@@ -17,7 +17,7 @@ type piece struct {
 	seg     segment
 	kind    Kind
 	summary string
-	// ctx holds the request facts the piece shows.
+	// ctx contains the request facts the piece shows.
 	ctx Context
 	// response is a server response, matched once the whole context is
 	// known.
@@ -39,10 +39,11 @@ func (p piece) isRequest() bool {
 	return p.response == nil && p.check != nil && !p.reported
 }
 
-// maxNotes is how many notes on skipped parts a report keeps.
+// maxNotes is the maximum number of notes on skipped parts that a report
+// keeps.
 const maxNotes = 20
 
-// errNotRecognised marks a segment that no reader takes; it becomes a note,
+// errNotRecognised marks a segment that no reader takes. It becomes a note,
 // not a failure.
 var errNotRecognised = errors.New("not recognised")
 
@@ -279,7 +280,7 @@ func readHTML(text string, sec *secrets) (piece, error) {
 		if p, ok := readStatusPage(text, page.Title); ok {
 			return p, nil
 		}
-		return piece{}, errors.New("the HTML shows no Keycloak page heading or message; paste the whole page or its text")
+		return piece{}, errors.New("the HTML shows no Keycloak page heading or message, so paste the whole page or its text")
 	}
 	ev := Evidence{Step: StepAuthorize, Page: &page}
 	return piece{kind: KindHTML, summary: pageSummary(page), response: &ev}, nil

@@ -20,13 +20,13 @@ type secrets struct {
 
 func newSecrets() *secrets { return &secrets{seen: map[string]bool{}} }
 
-// maxSecretsPerParam is how many values of one parameter add records. A
-// parameter sent thousands of times is a duplicated parameter, and its
-// values are caught by the parameter pattern in scrub.
+// maxSecretsPerParam is the maximum number of values of one parameter that
+// add records. A parameter sent thousands of times is a duplicated
+// parameter, and its values are caught by the parameter pattern in scrub.
 const maxSecretsPerParam = 16
 
 // minSecret is the shortest value scrub replaces. Shorter values would
-// replace ordinary words; they are never copied into evidence either.
+// replace ordinary words, and they are never copied into evidence either.
 const minSecret = 4
 
 // add records secret values, with their URL-encoded forms.

@@ -106,9 +106,9 @@ func authPassedResponse(parts []Part, pieces []piece) (passedResponse, bool) {
 	return passedResponse{}, false
 }
 
-// Diagnoses returns the report's diagnoses as one list in part order,
-// without a warning whose ID another part reports as a failure: such a
-// warning marks the request part that caused the failure, and the
+// Diagnoses returns the report's diagnoses as one list in part order. It
+// leaves out a warning whose ID another part reports as a failure, because
+// such a warning marks the request part that caused the failure, and the
 // failure's part carries the diagnosis. Parts keep every diagnosis.
 func (r Report) Diagnoses() []Diagnosis {
 	failed := map[string]bool{}

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestPastedCurlAndAnswerNotDuplicated(t *testing.T) {
+func TestPastedCurlAndResponseNotDuplicated(t *testing.T) {
 	input, err := os.ReadFile(filepath.Join("..", "examples", "pasted", "invalid-client-credentials.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -17,9 +17,10 @@ func TestPastedCurlAndAnswerNotDuplicated(t *testing.T) {
 		t.Fatalf("ReadPasted: %v", err)
 	}
 	if len(rep.Parts) != 2 {
-		t.Fatalf("parts = %d, want the curl command and its answer", len(rep.Parts))
+		t.Fatalf("parts = %d, want the curl command and its response", len(rep.Parts))
 	}
-	curl, answer := rep.Parts[0], rep.Parts[1]
+
+	curl, response := rep.Parts[0], rep.Parts[1]
 	failures := 0
 	for _, p := range rep.Parts {
 		for _, d := range p.Diagnoses {
@@ -29,11 +30,12 @@ func TestPastedCurlAndAnswerNotDuplicated(t *testing.T) {
 		}
 	}
 	if failures != 1 {
-		t.Errorf("invalid-client-credentials failures = %d, want 1 (the answer's)", failures)
+		t.Errorf("invalid-client-credentials failures = %d, want 1 (the response's)", failures)
 	}
-	if len(answer.Diagnoses) == 0 || !answer.Diagnoses[0].Failed() || answer.Diagnoses[0].ID != IDInvalidClientCredentials {
-		t.Errorf("answer diagnoses = %+v, want invalid-client-credentials as a failure", answer.Diagnoses)
+	if len(response.Diagnoses) == 0 || !response.Diagnoses[0].Failed() || response.Diagnoses[0].ID != IDInvalidClientCredentials {
+		t.Errorf("response diagnoses = %+v, want invalid-client-credentials as a failure", response.Diagnoses)
 	}
+
 	if len(curl.Diagnoses) == 0 {
 		t.Fatal("the curl part lost its finding")
 	}

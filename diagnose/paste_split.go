@@ -41,7 +41,8 @@ var (
 // cmd.exe's "C:\Users\dev> ", PowerShell's "PS> " or "PS C:\dev> ".
 const shellPrompt = `^(?:(?:PS(?: [^>\n]*)?|[A-Za-z]:\\[^>\n]*)>\s*|[$%]\s*)?`
 
-// recogniser returns how many lines from i form a part of its kind, or 0.
+// recogniser is a segment kind and its match function, which returns the
+// number of lines from i that form a part of that kind, or 0.
 type recogniser struct {
 	kind  segmentKind
 	match func(lines []string, i int) int
@@ -61,7 +62,7 @@ var recognisers = []recogniser{
 }
 
 // splitParts splits pasted text into segments. Lines no recogniser takes
-// are grouped into text segments, which may hold copied page text.
+// are grouped into text segments, which may contain copied page text.
 func splitParts(text string) []segment {
 	lines := strings.Split(text, "\n")
 	var out []segment
@@ -106,8 +107,8 @@ func newSegment(kind segmentKind, lines []string, start, end int) segment {
 	return segment{kind: kind, start: start, end: end, text: strings.Join(lines[start:end], "\n")}
 }
 
-// maxCommentLines is how many "# " comment lines may precede a status
-// line. The bound keeps splitting linear in the input's length.
+// maxCommentLines is the maximum number of "# " comment lines before a
+// status line. The bound keeps splitting linear in the input's length.
 const maxCommentLines = 8
 
 // matchHTTPLines takes leading "# " comment lines, a status line, headers,

@@ -22,7 +22,7 @@ const minDescription = 12
 
 // readErrorText reads an OAuth error written as text, such as a log line
 // "token request failed: invalid_grant (Code not valid)". It finds the
-// error code and the longest Keycloak description in the text; a
+// error code and the longest Keycloak description in the text. A
 // description alone gives the code of its rule.
 func readErrorText(text string) (piece, error) {
 	code := oauthCodeRE.FindString(text)

@@ -101,7 +101,7 @@ func readKsauthOutput(body string) (piece, error) {
 		Diagnoses []Diagnosis `json:"diagnoses"`
 	}
 	if err := json.Unmarshal([]byte(body), &out); err != nil {
-		return piece{}, fmt.Errorf("the ksauth JSON output could not be read (%v); paste the whole document", jsonErrorText(err))
+		return piece{}, fmt.Errorf("the ksauth JSON output could not be read (%v), so paste the whole document", jsonErrorText(err))
 	}
 	summary := fmt.Sprintf("ksauth %s --json output with %d diagnoses", out.Command, len(out.Diagnoses))
 	if out.OK != nil {

@@ -9,7 +9,7 @@ import (
 	"github.com/kseries-tools/ksauth/envs"
 )
 
-// readURLLine reads a line holding a URL, possibly broken over lines and
+// readURLLine reads a line containing a URL, possibly broken over lines and
 // preceded by a label such as "Registered on server". It distinguishes an
 // error redirect, a callback with a code, an authorization request and a
 // plain redirect URI.
@@ -17,7 +17,7 @@ func readURLLine(text string, sec *secrets) (piece, error) {
 	joined := joinURL(text)
 	label, raw := splitLabel(joined)
 	if isCutOff(joined, raw) {
-		return piece{}, errors.New(`the URL is cut off with "..."; paste it whole`)
+		return piece{}, errors.New(`the URL is cut off with "...", so paste it whole`)
 	}
 	// A URL copied from HTML source or an HTML email keeps its escaped
 	// "&amp;" separators.
@@ -318,7 +318,7 @@ func checkChallenge(q url.Values) error {
 	case method != "" && method != "S256" && method != "plain":
 		return fmt.Errorf("code_challenge_method %q is neither S256 nor plain", method)
 	case len(ch) < 43 || len(ch) > 128 || strings.Trim(ch, pkceChars) != "":
-		return fmt.Errorf("code_challenge is %d characters; it must be 43 to 128 characters of [A-Za-z0-9-._~]", len(ch))
+		return fmt.Errorf("code_challenge is %d characters, but it must be 43 to 128 characters of [A-Za-z0-9-._~]", len(ch))
 	}
 	return nil
 }

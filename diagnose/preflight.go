@@ -7,7 +7,8 @@ import (
 	"github.com/kseries-tools/ksauth/envs"
 )
 
-// PreflightInput is what Preflight checks offline: the values a sign-in will use.
+// PreflightInput is the set of values a sign-in will use, which Preflight
+// checks offline.
 // Empty fields are not checked, except that an empty ClientID or
 // RedirectURI is reported as missing when CheckRequired is set.
 type PreflightInput struct {
