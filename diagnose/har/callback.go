@@ -50,8 +50,8 @@ func (f *flow) addCallback(e Entry) {
 			"the code is copied from the address bar, a failure when an application should receive it", describeError(e)))
 	case e.Status >= 400 && !e.Observed:
 		// ksauth's own callback server, whose requests its HAR marks as
-		// observed, answers a failed sign-in with an error status too, and
-		// the HAR diagnoses that failure at the entry that caused it.
+		// observed, responds to a failed sign-in with an error status too.
+		// The HAR diagnoses that failure at the entry that caused it.
 		f.rejectedCallback(&s, e)
 	}
 	f.steps = append(f.steps, s)
@@ -59,9 +59,9 @@ func (f *flow) addCallback(e Entry) {
 
 // callbackAuth returns the authorization request a callback responds to. For
 // a callback that a ksauth HAR marks as observed, that is the request the
-// flow runner opened for the same redirect URI: the browser may have sent
-// another one since, such as a sign-in left open in an earlier tab.
-// Otherwise it is the last authorization request.
+// flow runner opened for the same redirect URI, because the browser may
+// have sent another one since, such as a sign-in left open in an earlier
+// tab. Otherwise it is the last authorization request.
 func (f *flow) callbackAuth(e Entry) *authRequest {
 	if e.Observed {
 		if a, ok := f.opened[redirectKeyOf(e.URL)]; ok {

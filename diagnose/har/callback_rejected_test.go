@@ -36,7 +36,7 @@ func TestDiagnoseCallbackRejected(t *testing.T) {
 }
 
 // appCallback is a browser's request to the application's redirect URI,
-// answered with status and body.
+// with a response of the given status and body.
 func appCallback(at time.Duration, status int, contentType, body string) Entry {
 	q := url.Values{"code": {"c0de-1.abc"}, "state": {"s1"}, "iss": {trialRealm}}
 	return Entry{Start: t0.Add(at), Method: "GET", URL: callback + "?" + q.Encode(), Status: status,

@@ -74,7 +74,7 @@ func classify(e Entry) (kind, string) {
 // endpoints, or a token request to any host. A request carrying a code or
 // error parameter counts too, because it may be the redirect to the client,
 // and so does an error response of any host whose JSON body carries an
-// OAuth error, because it may relay the token endpoint's answer to an
+// OAuth error, because it may relay the token endpoint's response to an
 // exchange the application ran on its server.
 func IsSignIn(e Entry) bool {
 	k, issuer := classify(e)

@@ -22,7 +22,7 @@ func entryComment(e Entry) string {
 		parts = append(parts, "observed")
 	}
 	if e.Note != "" {
-		// The note is last, so that it may hold "; " itself.
+		// The note is last, so that it may contain "; " itself.
 		parts = append(parts, "note="+e.Note)
 	}
 	if len(parts) == 0 {

@@ -19,8 +19,8 @@ func toLogEntry(e Entry) LogEntry {
 	if e.Duration <= 0 {
 		total = timings.Total()
 	}
-	// HAR 1.2 requires send, wait and receive; an unknown split is written
-	// as all waiting.
+	// HAR 1.2 requires send, wait and receive, so an unknown split is
+	// written as all waiting.
 	if timings.Send < 0 && timings.Wait < 0 && timings.Receive < 0 {
 		timings.Wait = total
 	}

@@ -58,7 +58,8 @@ type bodyFilter struct {
 // sign-in, rawLen characters of JSON string, is kept to look for a
 // relayed OAuth error in it.
 // NOTE: a file that writes response.status or content.mimeType after
-// content.text has the body skipped, because the filter sees it first.
+// content.text has the body skipped, because the filter decides at the
+// body, before those fields are decoded.
 func (f *bodyFilter) keepsOther(rawLen int) bool {
 	return f.status != nil && f.mimeType != nil && rawLen <= maxRelayedText &&
 		mayCarryRelayedError(*f.status, *f.mimeType)
@@ -129,8 +130,8 @@ type readContent struct {
 	Encoding string     `json:"encoding"`
 }
 
-// maxText is how many characters of a body's JSON string are decoded:
-// enough for MaxBody bytes after base64 decoding.
+// maxText is the maximum number of characters of a body's JSON string that
+// are decoded, which is enough for MaxBody bytes after base64 decoding.
 const maxText = MaxBody/3*4 + 4
 
 // cappedText is a JSON string decoded up to maxText characters. It never

@@ -8,8 +8,8 @@ import (
 	"github.com/kseries-tools/ksauth/diagnose"
 )
 
-// MaxBody is how many bytes of a request or response body Read keeps per
-// entry. Longer bodies are cut and marked as truncated.
+// MaxBody is the maximum number of bytes of a request or response body
+// that Read keeps per entry. Longer bodies are cut and marked as truncated.
 const MaxBody = 64 << 10
 
 // Entry is one HTTP exchange in a plain Go form. The Recorder turns it into
@@ -59,13 +59,13 @@ type Entry struct {
 	// entry is not part of a sign-in.
 	BodiesDropped bool
 
-	// Step is the flow step the exchange belonged to, if the writer knew
-	// it. Observed is true for a request the browser sent and the flow
-	// runner only saw, such as the authorization request opened in the
-	// browser, whose response is then missing. Note describes what the
-	// exchange was for, such as "warm-up". The Recorder writes the three
-	// in the entry's comment, and Read restores them from a comment the
-	// Recorder wrote.
+	// Step is the flow step the exchange belonged to, when the writer
+	// recorded it. Observed is true for a request the browser sent and the
+	// flow runner only saw, such as the authorization request opened in
+	// the browser, whose response is then missing. Note is the exchange's
+	// purpose, such as "warm-up". The Recorder writes the three in the
+	// entry's comment, and Read restores them from a comment the Recorder
+	// wrote.
 	Step     diagnose.Step
 	Observed bool
 	Note     string

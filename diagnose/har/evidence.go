@@ -138,7 +138,7 @@ func hostOfURL(raw string) string {
 
 // clientAuth returns how a token request authenticated the client, and
 // the client ID and problem of its Basic header. The header must be read
-// before redaction; a redacted one yields no user.
+// before redaction, because a redacted one yields no user.
 func clientAuth(header http.Header, form url.Values) (method, basicUser, problem string) {
 	scheme, credentials, _ := strings.Cut(strings.TrimSpace(headerValue(header, "Authorization")), " ")
 	switch {

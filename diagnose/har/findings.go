@@ -19,7 +19,7 @@ const (
 	IDClientSecretInBody = "client-secret-in-body"
 	// IDTokenHostDiffers is a token request sent to another host or realm
 	// than the authorization request whose code it exchanges, when the
-	// environment registry cannot tell the hosts' tiers apart.
+	// environment registry cannot distinguish the hosts' tiers.
 	IDTokenHostDiffers = "token-host-differs"
 	// IDCodeAgeUnknown is a token request whose code the HAR never shows
 	// being issued, so its age cannot be checked.
@@ -251,8 +251,8 @@ func addEvidence(d *diagnose.Diagnosis, facts []string) {
 	}
 }
 
-// harOnlyText is the title, causes and fix of a finding the catalogue
-// does not hold.
+// harOnlyText is the title, causes and fix of a finding that has no
+// catalogue entry.
 type harOnlyText struct {
 	title  string
 	causes []string

@@ -257,6 +257,6 @@ func TestReadCapsEscapedBodyOnBoundary(t *testing.T) {
 		t.Errorf("body is %d bytes, valid UTF-8 %v, want 1..%d valid bytes", len(body), utf8.Valid(body), MaxBody)
 	}
 	if strings.Trim(string(body), "é") != "" {
-		t.Errorf("body holds characters other than é")
+		t.Errorf("body contains characters other than é")
 	}
 }

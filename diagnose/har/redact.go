@@ -26,7 +26,7 @@ var secretNames = []string{"client_secret", "password", "code_verifier", "client
 
 // tokenNames are parameter and JSON field names whose values are redacted
 // unless Policy.ShowTokens is set. "token" is the parameter of RFC 7009
-// revocation and RFC 7662 introspection; id_token_hint is the ID token a
+// revocation and RFC 7662 introspection. id_token_hint is the ID token a
 // logout URL carries.
 var tokenNames = []string{"code", "access_token", "id_token", "refresh_token", "token",
 	"id_token_hint", "device_code", "subject_token"}

@@ -9,7 +9,7 @@ import (
 
 // An application that exchanges the code on its own server calls the
 // token endpoint out of the browser's sight. The HAR then shows only the
-// application's answer to the browser, which often passes Keycloak's
+// application's response to the browser, which often passes Keycloak's
 // error on, either as it came or wrapped in the application's own JSON.
 
 // maxRelayedBody is the largest response body, in bytes, that Read keeps
@@ -17,12 +17,13 @@ import (
 // An OAuth error response is a few hundred bytes.
 const maxRelayedBody = 16 << 10
 
-// maxRelayedText is how many characters of such a body's JSON string Read
-// decodes: maxRelayedBody in base64. Longer strings are skipped unread.
+// maxRelayedText is the maximum number of characters of such a body's JSON
+// string that Read decodes, which is maxRelayedBody in base64. Longer
+// strings are skipped unread.
 const maxRelayedText = maxRelayedBody/3*4 + 6
 
-// maxRelayDepth is how deep in the application's JSON the OAuth error
-// object is looked for.
+// maxRelayDepth is the maximum nesting depth in the application's JSON at
+// which the OAuth error object is looked for.
 const maxRelayDepth = 4
 
 // relayedError is an OAuth error response (RFC 6749 §5.2) found in the
@@ -79,7 +80,7 @@ func relayedTokenError(e Entry) (relayedError, bool) {
 
 // findOAuthError looks for an OAuth error object in a decoded JSON value:
 // the value itself, or an object or array inside it up to maxRelayDepth
-// levels down, or a string there that holds the upstream body as JSON
+// levels down, or a string there that contains the upstream body as JSON
 // text. Object keys are searched in sorted order, so the result does not
 // depend on map order.
 func findOAuthError(v any, depth int) (relayedError, bool) {

@@ -20,6 +20,7 @@ func TestDiagnoseRelayedExchange(t *testing.T) {
 	if got := stepNames(rep); !slices.Equal(got, want) {
 		t.Fatalf("steps = %v, want %v", got, want)
 	}
+
 	s := rep.Steps[3]
 	if s.Entry != 5 {
 		t.Errorf("token step entry = %d, want 5, the application's /api/oauth/exchange", s.Entry)
@@ -33,6 +34,7 @@ func TestDiagnoseRelayedExchange(t *testing.T) {
 	if s.GrantType != grantAuthorizationCode {
 		t.Errorf("grant type = %q, want %q", s.GrantType, grantAuthorizationCode)
 	}
+
 	d := firstDiagnosis(s)
 	if d.ID != diagnose.IDTokenRedirectURIMismatch {
 		t.Errorf("diagnosis = %s (all %v), want %s", d.ID, ids(s.Diagnoses), diagnose.IDTokenRedirectURIMismatch)
@@ -49,6 +51,7 @@ func TestDiagnoseRelayedExchange(t *testing.T) {
 	if slices.ContainsFunc(rep.Notes, func(n string) bool { return strings.Contains(n, "never sent") }) {
 		t.Errorf("notes = %q, want no note that the code was never exchanged", rep.Notes)
 	}
+
 	data, err := json.Marshal(rep)
 	if err != nil {
 		t.Fatal(err)

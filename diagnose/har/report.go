@@ -10,13 +10,13 @@ import (
 )
 
 // ErrNoSignIn is wrapped by the error Diagnose returns when a HAR file
-// holds no OAuth sign-in traffic at all.
+// contains no OAuth sign-in traffic at all.
 var ErrNoSignIn = errors.New("no OAuth sign-in requests in the HAR")
 
-// MaxSignInEntries is how many sign-in entries Diagnose keeps. Later ones
-// are counted in Info.Unread and not diagnosed, so that a HAR of endless
-// token requests cannot exhaust memory. With both bodies capped at
-// MaxBody, the kept entries take at most about 256 MiB.
+// MaxSignInEntries is the maximum number of sign-in entries Diagnose
+// keeps. Later ones are counted in Info.Unread and not diagnosed, so that
+// a HAR of endless token requests cannot exhaust memory. With both bodies
+// capped at MaxBody, the kept entries take at most about 256 MiB.
 const MaxSignInEntries = 2000
 
 // Report is the result of Diagnose: each OAuth step of a HAR file in time
@@ -62,10 +62,10 @@ func (r Report) CodeAgeMS() (float64, bool) {
 
 // Diagnose reads a HAR file from r and rebuilds the OAuth sign-in in it:
 //  1. Read streams the entries and keeps those of a sign-in (IsSignIn),
-//     with bodies cut at MaxBody;
-//  2. the entries are sorted by startedDateTime, since browsers write
-//     them in completion order and tools merge files;
-//  3. each entry becomes a Step, and diagnose.Match explains each failed
+//     with bodies cut at MaxBody.
+//  2. The entries are sorted by startedDateTime, because browsers write
+//     them in completion order and tools merge files.
+//  3. Each entry becomes a Step, and diagnose.Match explains each failed
 //     step. Checks that only a HAR allows add to it: the code's age and
 //     reuse, the token request's host and redirect URI, and where the
 //     client secret was sent. In a browser's HAR without any Authorization,
@@ -75,7 +75,7 @@ func (r Report) CodeAgeMS() (float64, bool) {
 // A truncated or broken file yields a Report with Partial set and the
 // steps read before the break, and a nil error. Diagnose returns an error
 // wrapping ErrNotHAR when the input is no HAR, one wrapping ErrNoSignIn
-// (with the Report) when the HAR holds no sign-in, and the reader's error
+// (with the Report) when the HAR contains no sign-in, and the reader's error
 // when reading fails.
 func Diagnose(r io.Reader) (Report, error) {
 	var rep Report

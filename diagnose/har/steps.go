@@ -11,8 +11,8 @@ import (
 	"github.com/kseries-tools/ksauth/envs"
 )
 
-// Step is one OAuth step found in a HAR: one entry, what it did in the
-// sign-in, and what went wrong.
+// Step is one OAuth step found in a HAR: one entry, its action in the
+// sign-in and its diagnoses.
 type Step struct {
 	// Name is the flow step the entry belongs to: discovery, authorize
 	// (the authorization request and the login form), callback, token,
@@ -72,9 +72,9 @@ type flow struct {
 	// relayed is true once an application's response relayed the token
 	// endpoint's error from an exchange it ran on its server.
 	relayed bool
-	// opened holds, by redirect URI, the last authorization request a
-	// ksauth HAR marks as observed: the one the flow runner opened in the
-	// browser, whose state and issuer its callback must carry.
+	// opened maps each redirect URI to the last authorization request a
+	// ksauth HAR marks as observed. That is the request the flow runner
+	// opened in the browser, whose state and issuer its callback must carry.
 	opened map[string]*authRequest
 }
 
@@ -103,7 +103,7 @@ func newFlow() *flow {
 
 // add handles one entry, in time order. Client authentication is read
 // from the raw entry, because redaction hides the Basic header's client
-// ID; everything else is read from the redacted entry.
+// ID. Everything else is read from the redacted entry.
 func (f *flow) add(raw Entry) {
 	k, issuer := classify(raw)
 	method, basicUser, basicProblem := clientAuth(raw.RequestHeader, formValues(raw))

@@ -20,7 +20,7 @@ type tokenAuth struct {
 }
 
 // addToken adds a token request of any grant type. The refresh grant is
-// the refresh step; the others are the token step.
+// the refresh step, and the others are the token step.
 func (f *flow) addToken(e Entry, issuer string, auth tokenAuth) {
 	form := formValues(e)
 	grant := form.Get("grant_type")

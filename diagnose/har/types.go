@@ -13,9 +13,10 @@ package har
 // Version is the HAR format version the Recorder writes.
 const Version = "1.2"
 
-// Archive is the root object of a HAR file. Fields a reader does not know,
-// such as Chrome's "_initiator" or "_resourceType", are ignored when read
-// and not written back, because they can carry copies of URLs and bodies.
+// Archive is the root object of a HAR file. Fields these types do not
+// declare, such as Chrome's "_initiator" or "_resourceType", are ignored
+// when read and not written back, because they can carry copies of URLs
+// and bodies.
 type Archive struct {
 	Log Log `json:"log"`
 }
@@ -88,7 +89,7 @@ type Request struct {
 }
 
 // Response is a HAR response. Status is 0 when no response arrived, and
-// Error then holds the transport failure, in Chrome's "_error" field.
+// Error then contains the transport failure, in Chrome's "_error" field.
 type Response struct {
 	Status      int         `json:"status"`
 	StatusText  string      `json:"statusText"`
@@ -122,8 +123,8 @@ type Cookie struct {
 	Comment  string `json:"comment,omitempty"`
 }
 
-// PostData is a request body. Text holds the body. Params holds the
-// parsed fields of a form body, which some browsers write instead of Text.
+// PostData is a request body. Text is the body. Params are the parsed
+// fields of a form body, which some browsers write instead of Text.
 type PostData struct {
 	MimeType string  `json:"mimeType"`
 	Params   []Param `json:"params,omitempty"`
@@ -140,8 +141,8 @@ type Param struct {
 	Comment     string `json:"comment,omitempty"`
 }
 
-// Content is a response body. Encoding is "base64" when Text holds the
-// body in base64, as browsers write binary bodies.
+// Content is a response body. Encoding is "base64" when Text contains
+// the body in base64, as browsers write binary bodies.
 type Content struct {
 	Size        int64  `json:"size"`
 	Compression int64  `json:"compression,omitempty"`

@@ -25,7 +25,7 @@ type ReadError struct {
 	Where string
 	// Offset is the byte offset in the input where reading stopped.
 	Offset int64
-	// Truncated is true when the input ended early, false when it held
+	// Truncated is true when the input ended early, false when it contained
 	// invalid JSON.
 	Truncated bool
 	// Err is the JSON decoder's error.

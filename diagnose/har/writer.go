@@ -108,8 +108,8 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 }
 
 // harWriter writes a HAR file one log field and one entry at a time, so
-// that a streamed copy never holds more than one entry. The first error
-// sticks and later writes do nothing.
+// that a streamed copy never keeps more than one entry in memory. The
+// first error is kept in err, and later writes do nothing.
 type harWriter struct {
 	w       *bufio.Writer
 	err     error
@@ -185,7 +185,7 @@ func marshalIndented(v any, prefix string) string {
 	enc.SetIndent(prefix, "  ")
 	if err := enc.Encode(v); err != nil {
 		// Every value written is a HAR type or a string, which always
-		// encode; null keeps the file valid if that ever changes.
+		// encode. null keeps the file valid if that ever changes.
 		return "null"
 	}
 	return string(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
