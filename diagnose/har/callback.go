@@ -59,9 +59,9 @@ func (f *flow) addCallback(e Entry) {
 
 // callbackAuth returns the authorization request a callback responds to. For
 // a callback that a ksauth HAR marks as observed, that is the request the
-// flow runner opened for the same redirect URI, because the browser may
-// have sent another one since, such as a sign-in left open in an earlier
-// tab. Otherwise it is the last authorization request.
+// flow runner opened for the same redirect URI. The browser may have sent
+// another one since, such as a sign-in left open in an earlier tab.
+// Otherwise it is the last authorization request.
 func (f *flow) callbackAuth(e Entry) *authRequest {
 	if e.Observed {
 		if a, ok := f.opened[redirectKeyOf(e.URL)]; ok {
