@@ -13,7 +13,7 @@ import (
 	"github.com/kseries-tools/ksauth/internal/kcform"
 )
 
-// typingBrowser stands in for a person at a browser: it loads url,
+// typingBrowser plays a person at a browser: it loads url,
 // follows redirects, and submits the login form with the credentials it
 // was given. It runs in the background, as a browser does, and reports
 // its error on errs.

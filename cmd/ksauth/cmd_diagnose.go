@@ -111,6 +111,7 @@ func runDiagnose(f diagnoseFlags, name string, io stdio, getenv func(string) str
 		return err
 	}
 	defer closeIn()
+
 	br := bufio.NewReaderSize(in, harSniffLen)
 	prefix, _ := br.Peek(harSniffLen)
 	st := newStyle(io.Out, getenv)
@@ -126,6 +127,7 @@ func runDiagnose(f diagnoseFlags, name string, io stdio, getenv func(string) str
 	case err != nil:
 		return usagef("cannot read %s: %v", inputName(name), err)
 	}
+
 	ds := pastedDiagnoses(rep)
 	if f.json {
 		if err := writeJSON(io.Out, pastedDocument(rep, ds, hint)); err != nil {

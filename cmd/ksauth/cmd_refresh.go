@@ -57,6 +57,7 @@ func runRefresh(ctx context.Context, f refreshFlags, io stdio, getenv func(strin
 	if err != nil {
 		return err
 	}
+
 	src := secretSource{name: "refresh token", envVar: "KSAUTH_REFRESH_TOKEN", file: f.tokenFile}
 	if src.file == "" && getenv(src.envVar) == "" && !isTerminal(io.In) {
 		src.file = "-"
@@ -68,6 +69,7 @@ func runRefresh(ctx context.Context, f refreshFlags, io stdio, getenv func(strin
 	if token == "" {
 		return usagef("missing refresh token: use --refresh-token-file, $KSAUTH_REFRESH_TOKEN or stdin")
 	}
+
 	cfg := flow.Config{
 		Env: env, ClientID: f.realm.clientID, ClientSecret: secret,
 		Preflight: true, RefreshReplayCheck: f.replay, ShowTokens: f.out.showTokens, Narration: io.Err,

@@ -46,7 +46,7 @@ func (f *realmFlags) resolveEnv() (envs.Env, error) {
 		env = e
 	case envs.ClassifyClientID(f.clientID) == envs.ClientV1:
 		// A V1 client belongs to no V2 realm. Trial is checked, so the
-		// preflight and the realm's answer explain the mix-up.
+		// preflight and the realm's response explain the mix-up.
 		env, _ = envs.Lookup("trial")
 	case f.clientID != "":
 		e, ok := envs.ForClientID(f.clientID)

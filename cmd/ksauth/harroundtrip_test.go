@@ -20,7 +20,7 @@ import (
 var harStepExceptions = map[string]diagnose.Step{
 	// The HAR holds the consent form post whose response is the
 	// access_denied error redirect, and the reader diagnoses an error
-	// redirect at the entry that sent it. The live run sees the error
+	// redirect at the entry that sent it. The live run meets the error
 	// first in its callback.
 	"access-denied": diagnose.StepAuthorize,
 }

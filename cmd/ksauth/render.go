@@ -220,6 +220,7 @@ func printTokens(w io.Writer, st style, res *flow.Result) {
 	if len(res.MissingScopes) > 0 {
 		fmt.Fprintf(w, "%s %s\n", st.red("Not granted"), strings.Join(res.MissingScopes, " "))
 	}
+
 	t := res.Tokens
 	if t == nil {
 		return
