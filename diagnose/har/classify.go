@@ -72,10 +72,10 @@ func classify(e Entry) (kind, string) {
 // IsSignIn reports whether an entry may be part of an OAuth sign-in. That
 // is a request to a Keycloak realm's OpenID Connect, login or discovery
 // endpoints, or a token request to any host. A request carrying a code or
-// error parameter counts too, because it may be the redirect to the client,
-// and so does an error response of any host whose JSON body carries an
-// OAuth error, because it may relay the token endpoint's response to an
-// exchange the application ran on its server.
+// error parameter counts too, because it may be the redirect to the client.
+// So does an error response of any host whose JSON body carries an OAuth
+// error, because it may relay the token endpoint's response to an exchange
+// the application ran on its server.
 func IsSignIn(e Entry) bool {
 	k, issuer := classify(e)
 	return k != kindOther || issuer != ""
