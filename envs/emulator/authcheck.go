@@ -70,12 +70,13 @@ func resolveResponseMode(param *string, rt responseType) (string, bool) {
 // response mode on req as soon as it is known, and returns the error code
 // and description of the first failure, or "" when all pass.
 //
-// The emulator has no implicit flow: every client answers implicit and
-// hybrid requests as one with Implicit Flow turned off.
+// The emulator has no implicit flow: every client rejects implicit and
+// hybrid requests as a client with Implicit Flow turned off does.
 func (rl *Realm) checkAuthParams(c *client, params url.Values, req *authRequest) (code, description string) {
 	if _, ok := params["response_type"]; !ok {
 		return "invalid_request", "Missing parameter: response_type"
 	}
+
 	rt, ok := parseResponseType(req.responseType)
 	if !ok {
 		return "unsupported_response_type", ""
@@ -85,6 +86,7 @@ func (rl *Realm) checkAuthParams(c *client, params url.Values, req *authRequest)
 		return "invalid_request", "Invalid parameter: response_mode"
 	}
 	req.resp.mode = mode
+
 	switch {
 	case rt.implicitOrHybrid && mode == modeQuery:
 		return "invalid_request", "Response_mode 'query' not allowed for implicit or hybrid flow"
@@ -99,6 +101,7 @@ func (rl *Realm) checkAuthParams(c *client, params url.Values, req *authRequest)
 	case req.scopePresent && !c.validScope(req.scope):
 		return "invalid_scope", "Invalid scopes: " + req.scope
 	}
+
 	method, pkceError := c.checkPKCE(pkceRequest{
 		challenge: firstPtr(params, "code_challenge"),
 		method:    firstPtr(params, "code_challenge_method"),

@@ -26,14 +26,14 @@ type authRequest struct {
 	responseType   string
 	responseMode   *string // the response_mode parameter, nil when absent
 	rawRedirectURI *string // the redirect_uri parameter, nil when absent
-	state          *string // nil when absent; "state=" is present and empty
+	state          *string // nil when absent, and "state=" is present and empty
 	scope          string
 	scopePresent   bool
 	nonce          string
 	pkceMethod     string // "" when PKCE is not used
 	pkceChallenge  string
 	prompts        []string
-	maxAge         int // seconds; -1 when absent
+	maxAge         int // seconds, -1 when absent
 }
 
 // first returns the first value of a parameter and whether it was sent.
@@ -89,9 +89,9 @@ func (rl *Realm) authorize(w http.ResponseWriter, r *http.Request, params url.Va
 }
 
 // validateAuthRequest runs Keycloak 26's authorization endpoint checks in
-// its order. Failures before the redirect URI is trusted get the error page;
-// later ones are redirected to the client (RFC 6749 §4.1.2.1). It reports
-// false when it has answered.
+// its order. Failures before the redirect URI is trusted get the error page,
+// and later ones are redirected to the client (RFC 6749 §4.1.2.1). It
+// reports false when it has already written the response.
 func (rl *Realm) validateAuthRequest(w http.ResponseWriter, r *http.Request, params url.Values) (*client, authRequest, bool) {
 	ev := eventOf(r)
 	c, ok := rl.checkAuthClient(w, r, params)
@@ -127,7 +127,7 @@ func (rl *Realm) validateAuthRequest(w http.ResponseWriter, r *http.Request, par
 }
 
 // checkAuthClient checks client_id and the client (steps 1 to 3 of
-// Keycloak's check order) and answers with the error page on failure.
+// Keycloak's check order) and writes the error page on failure.
 func (rl *Realm) checkAuthClient(w http.ResponseWriter, r *http.Request, params url.Values) (*client, bool) {
 	ev := eventOf(r)
 	ids := params["client_id"]

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// recordedRedirect is the redirect URI of the recorded requests; the
+// recordedRedirect is the redirect URI of the recorded requests. The
 // seeded http://localhost/callback registration accepts it on any port.
 const recordedRedirect = "http://localhost:9999/callback"
 
@@ -158,7 +158,7 @@ func TestAuthorizeImplicitFlowInFragment(t *testing.T) {
 	resp := b.get(authURL(e.trial(), authRequestFor(seed.TrialClient.ClientID, recordedRedirect, "response_type", "id_token token")))
 	loc := b.location(resp)
 	if loc.RawQuery != "" {
-		t.Errorf("query = %q, want the answer in the fragment", loc.RawQuery)
+		t.Errorf("query = %q, want the response in the fragment", loc.RawQuery)
 	}
 	frag, err := url.ParseQuery(loc.Fragment)
 	if err != nil {

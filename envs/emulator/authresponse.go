@@ -41,7 +41,8 @@ func encodeParams(params []param) string {
 	return b.String()
 }
 
-// authResponse is where and how an authorization response goes.
+// authResponse is the destination and response mode of an authorization
+// response.
 type authResponse struct {
 	redirectURI string
 	mode        string // a resolved mode: never "" or "jwt"
@@ -116,8 +117,8 @@ func (rl *Realm) renderFormPost(w http.ResponseWriter, action string, params []p
 
 // signJARM signs the response parameters as a JWT Secured Authorization
 // Response (JARM §2.1) with iss, aud and exp.
-// NOTE: Keycloak's JARM lifetime setting was not checked; the realm's code
-// lifespan is used.
+// NOTE: Keycloak's JARM lifetime setting was not checked, so the realm's
+// code lifespan is used.
 func (rl *Realm) signJARM(clientID string, params []param) (string, error) {
 	body := map[string]any{
 		"iss": rl.Issuer(),

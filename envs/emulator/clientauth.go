@@ -14,16 +14,16 @@ const descInvalidClient = "Invalid client or Invalid client credentials"
 
 // authFailure is a rejected client authentication: status 401 with
 // invalid_client (unknown or disabled client) or unauthorized_client
-// (missing or wrong secret), as Keycloak 26 answers.
+// (missing or wrong secret), as Keycloak 26 responds.
 type authFailure struct {
 	code       string
 	eventError string
 }
 
 // parseBasic decodes an HTTP Basic Authorization header (RFC 7617) whose
-// user and password are form-urlencoded first, as RFC 6749 §2.3.1 asks and
-// Keycloak does since KC 20 (BasicAuthHelper.RFC6749). It reports false
-// for any other header.
+// user and password are form-urlencoded first, as RFC 6749 §2.3.1 requires
+// and Keycloak does since KC 20 (BasicAuthHelper.RFC6749). It reports
+// false for any other header.
 func parseBasic(header string) (user, password string, ok bool) {
 	scheme, encoded, found := strings.Cut(header, " ")
 	if !found || !strings.EqualFold(scheme, "Basic") {
@@ -51,10 +51,10 @@ func parseBasic(header string) (user, password string, ok bool) {
 // clientCredentials returns the client ID and secret a request presents:
 // from the form's client_id and client_secret (client_secret_post), else
 // from the Basic header (client_secret_basic). A form client_id overrides
-// the Basic username; the Basic password then counts only when it belongs
-// to that same client. secret is nil when none was sent.
+// the Basic username, and the Basic password then counts only when it
+// belongs to that same client. secret is nil when none was sent.
 //
-// NOTE: Keycloak's answer to an Authorization header that is not valid
+// NOTE: Keycloak's response to an Authorization header that is not valid
 // Basic (bad base64, no colon) without a form client_id is unverified: its
 // authenticator sends a bare 401 challenge, but its flow falls through to
 // the generic failure. The emulator treats such a header as absent, which

@@ -13,11 +13,13 @@ func (rl *Realm) codeGrant(w http.ResponseWriter, r *http.Request, c *client, fo
 	fail := func(description, eventError string) {
 		grantFailed(w, r, eventCodeToTokenError, http.StatusBadRequest, "invalid_grant", description, eventError)
 	}
+
 	code, ok := first(form, "code")
 	if !ok {
 		grantFailed(w, r, eventCodeToTokenError, http.StatusBadRequest, "invalid_request", "Missing parameter: code", "invalid_code")
 		return
 	}
+
 	now := rl.now()
 	entry := rl.takeCode(code, now)
 	us := rl.codeSession(entry, now)
@@ -25,6 +27,7 @@ func (rl *Realm) codeGrant(w http.ResponseWriter, r *http.Request, c *client, fo
 		fail("Code not valid", "invalid_code")
 		return
 	}
+
 	u := rl.userByID(entry.userID)
 	switch {
 	case u == nil:
@@ -39,10 +42,12 @@ func (rl *Realm) codeGrant(w http.ResponseWriter, r *http.Request, c *client, fo
 		fail(description, eventError)
 		return
 	}
+
 	session := us
 	if hasScope(entry.scope, scopeOfflineAccess) {
 		session = rl.offlineSession(us, c, entry.scope, now)
 	}
+
 	resp, err := rl.issueTokens(issueRequest{
 		client: c, user: u, session: session, scope: entry.scope,
 		nonce: entry.nonce, authTime: entry.authTime, refresh: true,
@@ -57,7 +62,7 @@ func (rl *Realm) codeGrant(w http.ResponseWriter, r *http.Request, c *client, fo
 }
 
 // codeSession returns the active user session a code belongs to, or nil
-// when the code is unknown or its session or client session is gone; all
+// when the code is unknown or its session or client session is gone. All
 // of these give "Code not valid".
 func (rl *Realm) codeSession(entry *codeEntry, now time.Time) *userSession {
 	if entry == nil {

@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// codeEntry is what an authorization code stands for. Codes are single
-// use (RFC 6749 §4.1.2): takeCode removes the entry on first lookup.
+// codeEntry is the server-side record of an authorization code. Codes are
+// single use (RFC 6749 §4.1.2): takeCode removes the entry on first lookup.
 type codeEntry struct {
 	secureID   string
 	sessionID  string
@@ -48,7 +48,7 @@ func (rl *Realm) newCode(us *userSession, c *client, req authRequest, scope stri
 }
 
 // takeCode looks a code up and removes it, so any later use fails. An
-// unknown, used or expired code returns nil; Keycloak evicts expired codes
+// unknown, used or expired code returns nil. Keycloak evicts expired codes
 // from its store, so expiry and replay look the same ("Code not valid").
 //
 // On a miss, the client session the code names is detached from its user

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Names of the two realms the emulator serves. Each stands for one platform
+// Names of the two realms the emulator serves. Each is one platform
 // tier and runs on its own listener.
 const (
 	RealmTrial      = "trial"
@@ -24,8 +24,8 @@ const (
 	PKCEMethodPlain = "plain"
 )
 
-// Config is the emulator's realm setup: one realm standing for trial and one
-// for production. Field names follow Keycloak's realm representation where
+// Config is the emulator's realm setup: one realm for trial and one for
+// production. Field names follow Keycloak's realm representation where
 // Keycloak has one, so a realm export reads the same way.
 type Config struct {
 	Trial      RealmConfig `json:"trial"`
@@ -42,26 +42,26 @@ type RealmConfig struct {
 	DisplayName string `json:"displayName,omitempty"`
 
 	// AccessCodeLifespan is the authorization code lifetime in seconds.
-	// Keycloak's default is 60; the K-Series platform uses about 15.
+	// Keycloak's default is 60, and the K-Series platform uses about 15.
 	AccessCodeLifespan int `json:"accessCodeLifespan"`
-	// AccessCodeLifespanLogin is how long a started login (the auth
-	// session behind the login form) stays usable, in seconds.
+	// AccessCodeLifespanLogin is the lifetime of a started login (the
+	// auth session behind the login form), in seconds.
 	AccessCodeLifespanLogin int `json:"accessCodeLifespanLogin"`
 	// AccessTokenLifespan is the access token lifetime in seconds.
 	AccessTokenLifespan int `json:"accessTokenLifespan"`
-	// SSOSessionIdleTimeout is how long a user session lives without a
-	// refresh, in seconds; refresh tokens expire with it.
+	// SSOSessionIdleTimeout is the lifetime of a user session without a
+	// refresh, in seconds. Refresh tokens expire with it.
 	SSOSessionIdleTimeout int `json:"ssoSessionIdleTimeout"`
 	// SSOSessionMaxLifespan caps a user session's lifetime, in seconds.
 	SSOSessionMaxLifespan int `json:"ssoSessionMaxLifespan"`
-	// OfflineSessionIdleTimeout is how long an offline session lives
+	// OfflineSessionIdleTimeout is the lifetime of an offline session
 	// without a refresh, in seconds.
 	OfflineSessionIdleTimeout int `json:"offlineSessionIdleTimeout"`
 	// RevokeRefreshToken turns on refresh token rotation: each refresh
 	// token may be used RefreshTokenMaxReuse+1 times.
 	RevokeRefreshToken bool `json:"revokeRefreshToken"`
-	// RefreshTokenMaxReuse is how many extra uses a rotated refresh token
-	// gets. Keycloak's default is 0.
+	// RefreshTokenMaxReuse is the number of extra uses a rotated refresh
+	// token gets. Keycloak's default is 0.
 	RefreshTokenMaxReuse int `json:"refreshTokenMaxReuse"`
 
 	Clients []ClientConfig `json:"clients"`
@@ -71,7 +71,7 @@ type RealmConfig struct {
 // ClientConfig is one OIDC client of a realm.
 type ClientConfig struct {
 	ClientID string `json:"clientId"`
-	// Name is shown on the consent page; the client ID is used when empty.
+	// Name is shown on the consent page. The client ID is used when empty.
 	Name    string `json:"name,omitempty"`
 	Enabled bool   `json:"enabled"`
 	// PublicClient clients have no secret and skip secret checks.
@@ -93,7 +93,7 @@ type ClientConfig struct {
 
 	// DefaultClientScopes are granted on every request.
 	DefaultClientScopes []string `json:"defaultClientScopes"`
-	// OptionalClientScopes are granted when the scope parameter asks.
+	// OptionalClientScopes are granted when the scope parameter requests them.
 	OptionalClientScopes []string `json:"optionalClientScopes"`
 }
 
@@ -110,7 +110,7 @@ type UserConfig struct {
 	Password string `json:"password"`
 	// RequiredActions pending for the user ("UPDATE_PASSWORD" and so on)
 	// stop the login: the browser is sent to the required-action page and
-	// the password grant answers "Account is not fully set up".
+	// the password grant returns "Account is not fully set up".
 	RequiredActions []string `json:"requiredActions,omitempty"`
 }
 

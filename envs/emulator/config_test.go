@@ -41,6 +41,7 @@ func TestDefaultConfigSeed(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("DefaultConfig is invalid: %v", err)
 	}
+
 	for _, c := range []SeedClient{s.TrialClient, s.TrialConsentClient, s.TrialPKCEClient, s.TrialServiceAccountClient, s.TrialDirectGrantClient} {
 		if !strings.HasPrefix(c.ClientID, "devp-v2-demo-") {
 			t.Errorf("trial client %s lacks the devp-v2-demo- prefix", c.ClientID)
@@ -49,6 +50,7 @@ func TestDefaultConfigSeed(t *testing.T) {
 			t.Errorf("trial client %s is not seeded with its secret", c.ClientID)
 		}
 	}
+
 	p := s.ProductionClient
 	if !strings.HasPrefix(p.ClientID, "devp-v2-") || strings.Contains(p.ClientID, "demo") {
 		t.Errorf("production client %s must start devp-v2- without demo", p.ClientID)
@@ -59,6 +61,7 @@ func TestDefaultConfigSeed(t *testing.T) {
 	if s.TrialUser.Password == s.ProductionUser.Password {
 		t.Error("trial and production demo users share a password")
 	}
+
 	flags := map[string][2]bool{ // direct access grants, service accounts
 		s.TrialClient.ClientID:               {false, false},
 		s.TrialServiceAccountClient.ClientID: {false, true},
@@ -70,6 +73,7 @@ func TestDefaultConfigSeed(t *testing.T) {
 			t.Errorf("%s: direct access grants %v, service accounts %v; want %v", id, c.DirectAccessGrantsEnabled, c.ServiceAccountsEnabled, want)
 		}
 	}
+
 	if c, _ := cfg.Trial.Client(s.TrialConsentClient.ClientID); !c.ConsentRequired {
 		t.Error("consent client does not require consent")
 	}

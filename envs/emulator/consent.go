@@ -7,23 +7,26 @@ import (
 )
 
 // handleConsent serves /login-actions/consent, where the consent page
-// posts. "accept" grants the scopes and finishes the login; "cancel" sends
+// posts. "accept" grants the scopes and finishes the login. "cancel" sends
 // the browser back with error=access_denied (OpenID Connect Core
 // §3.1.2.6), without a description, as Keycloak 26's
 // OIDCLoginProtocol.sendError does for a denied consent.
 func (rl *Realm) handleConsent(w http.ResponseWriter, r *http.Request) {
 	setPageHeaders(w.Header())
 	w.Header().Set("Cache-Control", noStorePage)
+
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		eventOf(r).fail(eventLoginError, "invalid_request")
 		writeJSON(w, http.StatusInternalServerError, oauthError{Error: "unknown_error", Description: "For more on this error consult the server log."})
 		return
 	}
+
 	tab, ok := rl.resumeLogin(w, r, r.URL.Query(), stepConsent)
 	if !ok {
 		return
 	}
+
 	ev := eventOf(r)
 	rl.mu.Lock()
 	current := tab.sessionCode
@@ -33,6 +36,7 @@ func (rl *Realm) handleConsent(w http.ResponseWriter, r *http.Request) {
 		rl.pageExpired(w, tab)
 		return
 	}
+
 	u := rl.userByID(tab.userID)
 	if u == nil {
 		ev.fail(eventLoginError, "user_not_found")
@@ -43,11 +47,13 @@ func (rl *Realm) handleConsent(w http.ResponseWriter, r *http.Request) {
 	rl.mu.Lock()
 	delete(tab.root.tabs, tab.tabID)
 	rl.mu.Unlock()
+
 	if _, cancel := r.PostForm["cancel"]; cancel || r.PostForm["accept"] == nil {
 		ev.fail(eventLoginError, "rejected_by_user")
 		rl.deliver(w, tab.req.resp, rl.errorParams("access_denied", "", tab.req.state))
 		return
 	}
+
 	rl.grantConsent(u, tab)
 	rl.finishLogin(w, r, tab, tab.client, tab.req, u, rl.now())
 }

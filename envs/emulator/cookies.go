@@ -92,8 +92,8 @@ func (rl *Realm) setAuthSessionCookies(w http.ResponseWriter, rootID, restart st
 // original authorization request, so a login whose auth session expired
 // can start again.
 //
-// NOTE: Keycloak encrypts this cookie as a JWE; the emulator signs it with
-// HS512 instead, which a client cannot tell apart.
+// NOTE: Keycloak encrypts this cookie as a JWE, but the emulator signs it
+// with HS512 instead, which a client cannot tell apart.
 type restartClaims struct {
 	Iat      int64  `json:"iat"`
 	Typ      string `json:"typ"`

@@ -58,8 +58,8 @@ func (rl *Realm) checkCredentials(w http.ResponseWriter, r *http.Request, tab *a
 // with a pending required action lands after the password.
 //
 // NOTE: the emulator only shows the page. Completing a required action is
-// not emulated; a POST shows the page again with an error, so configure
-// users without required actions for logins that must succeed.
+// not emulated: a POST shows the page again with an error. Configure users
+// without required actions for logins that must succeed.
 func (rl *Realm) handleRequiredAction(w http.ResponseWriter, r *http.Request) {
 	setPageHeaders(w.Header())
 	w.Header().Set("Cache-Control", noStorePage)

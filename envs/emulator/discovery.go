@@ -6,7 +6,7 @@ import (
 
 // discoveryDocument is the realm's OpenID Provider Metadata (OpenID
 // Connect Discovery 1.0 §3, RFC 8414), with the members and member order
-// of Keycloak 26.7's answer. Values describe what the emulator does, so
+// of Keycloak 26.7's response. Values describe what the emulator does, so
 // features it lacks (implicit flow, pairwise subjects, request objects,
 // mTLS, back-channel logout) are left out or false.
 type discoveryDocument struct {

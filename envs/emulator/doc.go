@@ -5,13 +5,14 @@
 // clients and users, so a trial client sent to production fails as it does
 // on the real hosts.
 //
-// Each realm serves discovery, the JWKS, the authorization endpoint with
-// Keycloak's check order and its three ways of reporting an error (the
-// "We are sorry..." page, the error redirect with iss, JSON), the login and
-// consent pages, the token endpoint (authorization_code with PKCE,
-// refresh_token with rotation, password, client_credentials), userinfo,
-// introspection, revocation and logout. Status codes, error codes and
-// descriptions follow Keycloak 26.7.1 as recorded from a live server.
+// Each realm serves discovery, the JWKS, the authorization endpoint, the
+// login and consent pages, the token endpoint (authorization_code with
+// PKCE, refresh_token with rotation, password, client_credentials),
+// userinfo, introspection, revocation and logout. The authorization
+// endpoint runs Keycloak's check order and reports an error in Keycloak's
+// three ways: the "We are sorry..." page, the error redirect with iss, and
+// JSON. Status codes, error codes and descriptions follow Keycloak 26.7.1
+// as recorded from a live server.
 //
 // A typical test or demo:
 //

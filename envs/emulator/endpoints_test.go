@@ -13,6 +13,7 @@ func TestDiscovery(t *testing.T) {
 	e := startEmulator(t, nil)
 	resp := newBrowser(t).get(e.trial() + "/.well-known/openid-configuration")
 	compareRecording(t, "oidc/discovery/master", resp)
+
 	doc := jsonBody(t, resp)
 	if doc["issuer"] != e.trial() {
 		t.Errorf("issuer = %v, want %s", doc["issuer"], e.trial())
@@ -23,6 +24,7 @@ func TestDiscovery(t *testing.T) {
 	if doc["authorization_response_iss_parameter_supported"] != true {
 		t.Error("authorization_response_iss_parameter_supported is not true")
 	}
+
 	// Members come in the recorded Keycloak order.
 	rec, err := recording.Load(recording.Dir(t), "oidc/discovery/master")
 	if err != nil {
@@ -40,6 +42,7 @@ func TestDiscovery(t *testing.T) {
 		}
 		last = i
 	}
+
 	if e.srv.ProductionIssuer() == e.trial() {
 		t.Error("trial and production issuers are equal")
 	}

@@ -30,8 +30,8 @@ const (
 )
 
 // event is the Keycloak event one request would record. Handlers fill it
-// in; ServeHTTP logs it. It must never hold a secret, password, code or
-// token.
+// in, and ServeHTTP logs it. It must never contain a secret, password,
+// code or token.
 type event struct {
 	kind     string
 	err      string

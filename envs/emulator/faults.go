@@ -21,7 +21,7 @@ type Fault struct {
 	Status      int
 	ContentType string
 	Body        string
-	// Header holds extra response headers sent with Status, such as
+	// Header contains extra response headers sent with Status, such as
 	// "Server: nginx".
 	Header http.Header
 	// Drop closes the connection without writing a response.
@@ -78,7 +78,7 @@ func (f Fault) String() string {
 	return fmt.Sprintf("latency %s", f.Latency)
 }
 
-// faultSet holds the faults set on one realm, by endpoint.
+// faultSet contains the faults set on one realm, by endpoint.
 type faultSet struct {
 	mu     sync.Mutex
 	faults map[Endpoint]Fault

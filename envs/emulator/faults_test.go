@@ -16,7 +16,7 @@ func TestFaultLatency(t *testing.T) {
 	resp := newBrowser(t).get(e.trial() + "/.well-known/openid-configuration")
 	elapsed := time.Since(start)
 	if elapsed < delay {
-		t.Errorf("answer after %s, want at least %s", elapsed, delay)
+		t.Errorf("response after %s, want at least %s", elapsed, delay)
 	}
 	if resp.status != http.StatusOK || jsonBody(t, resp)["issuer"] != e.trial() {
 		t.Errorf("status %d body %s, want the normal discovery document after the delay", resp.status, resp.body)

@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// needsConsent reports whether the user must be asked before the client
-// gets the requested scopes: the client requires consent and the user has
-// not yet granted every one of them, or prompt=consent asks again.
+// needsConsent reports whether the consent page must be shown before the
+// client gets the requested scopes: the client requires consent and the
+// user has not yet granted every one of them, or prompt=consent requests
+// consent again.
 func (rl *Realm) needsConsent(c *client, u *user, req authRequest) bool {
 	if !c.ConsentRequired {
 		return false
@@ -87,7 +88,7 @@ func (rl *Realm) newUserSession(tab *authSession, u *user, authTime, now time.Ti
 // showConsent renders the consent page (Keycloak's login-oauth-grant.ftl)
 // for the auth session, now waiting at the consent step.
 //
-// NOTE: the consent page's markup follows the keycloak.v2 theme source; no
+// NOTE: the consent page's markup follows the keycloak.v2 theme source. No
 // recording of it was available to compare with.
 func (rl *Realm) showConsent(w http.ResponseWriter, tab *authSession, u *user) {
 	rl.mu.Lock()

@@ -99,8 +99,8 @@ func (rl *Realm) directSession(u *user, c *client, scope string, now time.Time) 
 
 // clientCredentialsGrant serves grant_type=client_credentials (RFC 6749
 // §4.4) with Keycloak 26's checks. Its failures are 401, unlike the
-// password grant's. The token stands for the client's service-account
-// user; there is no user session, so no refresh token and no
+// password grant's. The token is issued for the client's service-account
+// user. There is no user session, so there is no refresh token and no
 // session_state, and refresh_expires_in is 0.
 func (rl *Realm) clientCredentialsGrant(w http.ResponseWriter, r *http.Request, c *client, form url.Values) {
 	fail := func(description string) {

@@ -111,8 +111,8 @@ func (b *browser) postForm(rawURL string, form url.Values) response {
 	return b.do(req)
 }
 
-// authParams returns a valid authorization request for client with the
-// given changes; a value of "-" removes the parameter.
+// authRequestFor returns a valid authorization request for client with the
+// given changes. A value of "-" removes the parameter.
 func authRequestFor(clientID, redirectURI string, changes ...string) url.Values {
 	v := url.Values{
 		"client_id":     {clientID},
@@ -240,7 +240,7 @@ func jsonBody(t *testing.T, resp response) map[string]any {
 	return m
 }
 
-// wantOAuthError checks a JSON error answer's status, error and
+// wantOAuthError checks a JSON error response's status, error and
 // error_description.
 func wantOAuthError(t *testing.T, resp response, status int, code, description string) {
 	t.Helper()
@@ -296,6 +296,7 @@ func wantErrorRedirect(t *testing.T, b *browser, resp response, issuer, code, de
 	if got := q.Get("iss"); got != issuer {
 		t.Errorf("iss = %q, want %q", got, issuer)
 	}
+
 	var names []string
 	for _, kv := range strings.Split(loc.RawQuery, "&") {
 		name, _, _ := strings.Cut(kv, "=")

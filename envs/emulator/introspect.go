@@ -8,7 +8,7 @@ import (
 
 // descTokenNotProvided is the description for a revocation request without
 // a token parameter (Keycloak 26's TokenRevocationEndpoint).
-// NOTE: introspection is assumed to use the same text; no recording covers
+// NOTE: introspection is assumed to use the same text. No recording covers
 // either case.
 const descTokenNotProvided = "Token not provided"
 
@@ -34,7 +34,7 @@ func (rl *Realm) readClientForm(w http.ResponseWriter, r *http.Request, errorEve
 }
 
 // handleIntrospect serves token introspection (RFC 7662). Access tokens
-// and refresh tokens of this realm that are still valid are active; any
+// and refresh tokens of this realm that are still valid are active. Any
 // other token gets {"active":false}.
 func (rl *Realm) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	ev := eventOf(r)

@@ -76,7 +76,7 @@ func signJWT(alg jose.SignatureAlgorithm, key jose.JSONWebKey, c any) (string, e
 }
 
 // errBadToken is returned for any token that fails parsing or signature
-// checks. Callers answer with Keycloak's generic text, never the detail.
+// checks. Callers respond with Keycloak's generic text, never the detail.
 var errBadToken = errors.New("token verification failed")
 
 // verifyRS256 checks an access or ID token's signature and decodes it.

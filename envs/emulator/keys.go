@@ -92,8 +92,8 @@ type jwk struct {
 }
 
 // jwks returns the public key set. Keycloak also publishes an RSA-OAEP
-// encryption key; the emulator encrypts nothing, so it publishes only the
-// signing key.
+// encryption key, but the emulator encrypts nothing, so it publishes only
+// the signing key.
 func (k *realmKeys) jwks() map[string][]jwk {
 	sha1Sum := sha1.Sum(k.cert.Raw)
 	sha256Sum := sha256.Sum256(k.cert.Raw)
@@ -115,7 +115,7 @@ func (k *realmKeys) jwks() map[string][]jwk {
 // newUUID returns a random version 4 UUID (RFC 9562 §5.4).
 func newUUID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	_, _ = rand.Read(b[:]) // since Go 1.24, crypto/rand.Read never returns an error
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
@@ -134,6 +134,6 @@ func nameUUID(name string) string {
 // randomToken returns n random bytes as unpadded base64url.
 func randomToken(n int) string {
 	b := make([]byte, n)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	_, _ = rand.Read(b) // since Go 1.24, crypto/rand.Read never returns an error
 	return base64.RawURLEncoding.EncodeToString(b)
 }

@@ -16,7 +16,7 @@ const (
 
 // handleAuthenticate serves /login-actions/authenticate, where the login
 // form posts. Parameters come from the query and credentials from the
-// body; a GET with a valid session_code tries empty credentials, as
+// body. A GET with a valid session_code tries empty credentials, as
 // Keycloak 26.7.1 was measured doing.
 func (rl *Realm) handleAuthenticate(w http.ResponseWriter, r *http.Request) {
 	setPageHeaders(w.Header())
@@ -44,7 +44,8 @@ func (rl *Realm) handleAuthenticate(w http.ResponseWriter, r *http.Request) {
 
 // resumeLogin finds the auth session a login-actions request belongs to,
 // running Keycloak 26's checks in its measured order: client_data, cookies,
-// client_id. It answers and reports false when a check fails.
+// client_id. It writes the error response and reports false when a check
+// fails.
 func (rl *Realm) resumeLogin(w http.ResponseWriter, r *http.Request, query url.Values, step string) (*authSession, bool) {
 	ev := eventOf(r)
 	ev.clientID = query.Get("client_id")
@@ -77,8 +78,8 @@ func (rl *Realm) resumeLogin(w http.ResponseWriter, r *http.Request, query url.V
 	return tab, true
 }
 
-// answerLostSession answers a login-actions request whose auth session is
-// gone (Keycloak 26 SessionCodeChecks): back to the client with
+// answerLostSession responds to a login-actions request whose auth session
+// is gone (Keycloak 26 SessionCodeChecks): back to the client with
 // authentication_expired when the browser is signed in, a restarted login
 // when KC_RESTART is valid, else the cookie-not-found page.
 func (rl *Realm) answerLostSession(w http.ResponseWriter, r *http.Request, query url.Values, cd clientDataJSON) {
@@ -111,9 +112,9 @@ func (rl *Realm) answerLostSession(w http.ResponseWriter, r *http.Request, query
 }
 
 // checkSessionCode compares the session_code with the auth session's
-// current one. A stale code with the current execution re-renders the form
-// (Keycloak redirects first; the emulator renders at once), any other
-// stale request gets the "Page has expired" page.
+// current one. A stale code with the current execution re-renders the
+// form. Keycloak redirects first, but the emulator renders at once. Any
+// other stale request gets the "Page has expired" page.
 func (rl *Realm) checkSessionCode(w http.ResponseWriter, r *http.Request, tab *authSession, code, execution string) bool {
 	rl.mu.Lock()
 	current := tab.sessionCode

@@ -19,7 +19,7 @@ const (
 
 // startLogin continues a validated authorization request: straight to the
 // client when the browser has a usable SSO session, else to the login
-// form. prompt=none without a session is answered with login_required
+// form. prompt=none without a session gets the error login_required
 // (OpenID Connect Core §3.1.2.6).
 func (rl *Realm) startLogin(w http.ResponseWriter, r *http.Request, c *client, req authRequest, notice *alert) {
 	ev := eventOf(r)
@@ -132,7 +132,7 @@ func (rl *Realm) renderLogin(w http.ResponseWriter, tab *authSession, username, 
 
 // loginActionURL builds a login-actions URL with Keycloak 26's parameter
 // order. The caller holds rl.mu. The authenticate action carries the
-// session_code and execution; consent carries the code in its form.
+// session_code and execution, and consent carries the code in its form.
 func (rl *Realm) loginActionURL(tab *authSession, action string) string {
 	q := ""
 	switch action {

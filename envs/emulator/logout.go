@@ -17,13 +17,13 @@ const (
 // handleLogout serves the end-session endpoint (OpenID Connect
 // RP-Initiated Logout 1.0). A POST with a refresh_token is the
 // back-channel logout of Keycloak's adapters: it authenticates the client
-// and responds 204 No Content. Any other request is a browser logout, checked in
-// Keycloak 26's order: no legacy redirect_uri, an id_token_hint or
-// client_id when post_logout_redirect_uri is given, a valid hint, a
+// and responds 204 No Content. Any other request is a browser logout,
+// checked in Keycloak 26's order: no legacy redirect_uri, an id_token_hint
+// or client_id when post_logout_redirect_uri is given, a valid hint, a
 // registered post_logout_redirect_uri.
 //
-// NOTE: Keycloak asks the user to confirm a logout without an
-// id_token_hint; the emulator logs out at once.
+// NOTE: Keycloak shows a page that requests the user's confirmation of a
+// logout without an id_token_hint, but the emulator logs out at once.
 func (rl *Realm) handleLogout(w http.ResponseWriter, r *http.Request) {
 	ev := eventOf(r)
 	ev.kind = eventLogout
@@ -67,6 +67,7 @@ func (rl *Realm) checkLogoutRequest(w http.ResponseWriter, r *http.Request, para
 		rl.errorPage(w, r, http.StatusBadRequest, message, nil)
 		return nil, "", false
 	}
+
 	if _, legacy := params["redirect_uri"]; legacy {
 		return fail(msgInvalidRedirectURI)
 	}
@@ -76,6 +77,7 @@ func (rl *Realm) checkLogoutRequest(w http.ResponseWriter, r *http.Request, para
 	if hasRedirect && !hasHint && !hasClientID {
 		return fail(msgMissingIDTokenHint)
 	}
+
 	if hasHint {
 		var idToken claims
 		if rl.keys.verifyRS256(hint, &idToken) != nil || idToken.Typ != typID || idToken.Iss != rl.Issuer() {
@@ -86,6 +88,7 @@ func (rl *Realm) checkLogoutRequest(w http.ResponseWriter, r *http.Request, para
 		}
 		clientID = idToken.Aud
 	}
+
 	c := rl.clients[clientID]
 	if !hasRedirect {
 		return c, "", true
@@ -118,6 +121,7 @@ func (rl *Realm) logoutRefreshToken(w http.ResponseWriter, r *http.Request) {
 		writeTokenError(w, http.StatusUnauthorized, failure.code, descInvalidClient)
 		return
 	}
+
 	var rt claims
 	token := r.PostForm.Get("refresh_token")
 	if rl.keys.verifyHS512(token, &rt) != nil || (rt.Typ != typRefresh && rt.Typ != typOffline) || rt.Iss != rl.Issuer() {
@@ -128,6 +132,7 @@ func (rl *Realm) logoutRefreshToken(w http.ResponseWriter, r *http.Request) {
 		grantFailed(w, r, eventLogoutError, http.StatusBadRequest, "invalid_grant", descClientMismatch, "invalid_token")
 		return
 	}
+
 	rl.mu.Lock()
 	active := rl.liveSession(rt.SID, rt.Typ == typOffline, rl.now()) != nil
 	if rt.Typ == typOffline {
@@ -136,6 +141,7 @@ func (rl *Realm) logoutRefreshToken(w http.ResponseWriter, r *http.Request) {
 		delete(rl.state.sessions, rt.SID)
 	}
 	rl.mu.Unlock()
+
 	if !active {
 		grantFailed(w, r, eventLogoutError, http.StatusBadRequest, "invalid_grant", descSessionNotActive, "session_expired")
 		return

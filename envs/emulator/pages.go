@@ -139,7 +139,7 @@ var pages = template.Must(template.New("pages").Parse(`
 {{- range .Params}}  <INPUT TYPE="HIDDEN" NAME="{{.Name}}" VALUE="{{.Value}}" />{{end}}      <NOSCRIPT>        <P>JavaScript is disabled. We strongly recommend to enable it. Click the button below to continue .</P>        <INPUT name="continue" TYPE="SUBMIT" VALUE="CONTINUE" />      </NOSCRIPT>    </FORM>  </BODY></HTML>{{end}}
 `))
 
-// pageData is what every page shows around its body.
+// pageData is the content every page shows around its body.
 type pageData struct {
 	Title   string // <title>: "Sign in to <realm display name>"
 	PageID  string // body data-page-id, for example "login-error"

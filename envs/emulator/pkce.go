@@ -12,7 +12,7 @@ import (
 var pkceValuePattern = regexp.MustCompile(`^[A-Za-z0-9\-._~]{43,128}$`)
 
 // pkceRequest is the PKCE part of an authorization request. Each value is
-// nil when its parameter was absent; an empty parameter is present.
+// nil when its parameter was absent. An empty parameter is present.
 type pkceRequest struct {
 	challenge *string
 	method    *string

@@ -124,7 +124,8 @@ func (rl *Realm) userByID(id string) *user {
 }
 
 // ServeHTTP serves the realm's endpoints below /realms/{realm}/. It injects
-// any fault set for the endpoint first, then answers and logs the event.
+// any fault set for the endpoint first, then handles the request and logs
+// the event.
 func (rl *Realm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	endpoint, handle := rl.route(r.URL.Path)
 	if rl.injectFault(w, r, endpoint) {

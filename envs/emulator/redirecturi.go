@@ -12,9 +12,9 @@ const (
 	installedAppLoopback = "http://127.0.0.1"
 )
 
-// verifyRedirectURI returns the redirect URI to answer with, or "" when the
-// request's URI is not allowed for the client. uri is the raw parameter;
-// present is false when the request had none.
+// verifyRedirectURI returns the redirect URI to send the response to, or ""
+// when the request's URI is not allowed for the client. uri is the raw
+// parameter, and present is false when the request had none.
 //
 // Matching follows Keycloak 26's RedirectUtils.verifyRedirectUri:
 //   - Without a redirect_uri, OIDC requests (scope with openid) fail; others

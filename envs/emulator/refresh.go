@@ -31,16 +31,19 @@ func (rl *Realm) refreshGrant(w http.ResponseWriter, r *http.Request, c *client,
 	fail := func(description string) {
 		grantFailed(w, r, eventRefreshError, http.StatusBadRequest, "invalid_grant", description, "invalid_token")
 	}
+
 	raw, ok := first(form, "refresh_token")
 	if !ok {
 		grantFailed(w, r, eventRefreshError, http.StatusBadRequest, "invalid_request", "No refresh token", "invalid_token")
 		return
 	}
+
 	var rt claims
 	if rl.keys.verifyHS512(raw, &rt) != nil || (rt.Typ != typRefresh && rt.Typ != typOffline) || rt.Iss != rl.Issuer() {
 		fail(descInvalidRefresh)
 		return
 	}
+
 	now := rl.now()
 	if rt.Exp != 0 && now.Unix() > rt.Exp {
 		fail(descNotActive)
@@ -50,6 +53,7 @@ func (rl *Realm) refreshGrant(w http.ResponseWriter, r *http.Request, c *client,
 		fail(descClientMismatch)
 		return
 	}
+
 	scope := rt.Scope
 	if requested, ok := first(form, "scope"); ok {
 		if !scopeWithin(requested, rt.Scope) {
@@ -58,6 +62,7 @@ func (rl *Realm) refreshGrant(w http.ResponseWriter, r *http.Request, c *client,
 		}
 		scope = c.grantedScope(requested, true)
 	}
+
 	u := rl.userByID(rt.Sub)
 	switch {
 	case u == nil:
@@ -68,6 +73,7 @@ func (rl *Realm) refreshGrant(w http.ResponseWriter, r *http.Request, c *client,
 		return
 	}
 	eventOf(r).username = u.Username
+
 	us, description := rl.useRefreshToken(rt, c, now)
 	if description != "" {
 		fail(description)

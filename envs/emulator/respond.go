@@ -63,9 +63,9 @@ func writeTokenJSON(w http.ResponseWriter, v any) {
 	writeJSON(w, http.StatusOK, v)
 }
 
-// wantsJSON reports whether the Accept header asks for JSON by name. Since
-// Keycloak 26, error pages answer such requests with {"error": message}.
-// NOTE: Keycloak's exact media-type match is unverified; a wildcard Accept
+// wantsJSON reports whether the Accept header requests JSON by name. Since
+// Keycloak 26, error pages respond to such requests with {"error": message}.
+// NOTE: Keycloak's exact media-type match is unverified. A wildcard Accept
 // ("*/*") gets HTML here.
 func wantsJSON(r *http.Request) bool {
 	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {

@@ -41,7 +41,7 @@ var Endpoints = []Endpoint{
 }
 
 // route maps a request path to its endpoint and handler. Keycloak 26
-// answers unknown realms, protocols and sub-paths with JSON 404 bodies,
+// responds to unknown realms, protocols and sub-paths with JSON 404 bodies,
 // which are reproduced here.
 func (rl *Realm) route(path string) (Endpoint, http.HandlerFunc) {
 	rest, ok := strings.CutPrefix(path, "/realms/")
@@ -98,7 +98,7 @@ func (rl *Realm) routeOIDC(path string) (Endpoint, http.HandlerFunc) {
 	return EndpointOther, jsonNotFound("HTTP 404 Not Found")
 }
 
-// allow answers other methods with Keycloak 26's JSON 405 body.
+// allow rejects other methods with Keycloak 26's JSON 405 body.
 func allow(h http.HandlerFunc, methods ...string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !slices.Contains(methods, r.Method) {

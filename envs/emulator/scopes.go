@@ -13,9 +13,9 @@ const (
 )
 
 // splitScope splits a scope parameter the way Keycloak 26 does, with Java's
-// String.split(" "): every single space separates, so "a  b" holds an empty
-// name that no client has and fails validation; trailing empty names are
-// dropped; and "" gives one empty name, so "scope=" is an invalid scope.
+// String.split(" "). Every single space separates, so "a  b" contains an
+// empty name that no client has and fails validation. Trailing empty names
+// are dropped, and "" gives one empty name, so "scope=" is an invalid scope.
 func splitScope(raw string) []string {
 	if raw == "" {
 		return []string{""}

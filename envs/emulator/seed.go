@@ -88,7 +88,7 @@ func DefaultSeed() Seed {
 }
 
 // DefaultConfig returns the seeded config that "ksauth demo" and the tests
-// use; DefaultSeed returns its credentials. Both realms are named
+// use, and DefaultSeed returns its credentials. Both realms are named
 // "k-series". Every client is confidential, has the standard flow on and
 // registers the three redirect URIs of Seed.
 //

@@ -59,7 +59,7 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // New validates cfg and builds both realms, generating each realm's keys.
-// It does not listen yet; call Start.
+// It does not listen until Start is called.
 func New(cfg Config, opts ...Option) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("invalid emulator config: %w", err)
@@ -82,7 +82,7 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 // Start listens on the two addresses, for example "127.0.0.1:0" or ":0"
 // for a free loopback port each, and serves the realms in the background.
 // Only loopback addresses are accepted, because the emulator is for local
-// use; an empty host means 127.0.0.1. Start may be called once.
+// use. An empty host means 127.0.0.1. Start may be called once.
 func (s *Server) Start(trialAddr, productionAddr string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

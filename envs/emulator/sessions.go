@@ -48,14 +48,14 @@ type authSession struct {
 	client      *client
 	req         authRequest
 	step        string
-	sessionCode string // the current session_code; older ones are stale
+	sessionCode string // the current session_code (older ones are stale)
 	userID      string // set once the credentials were accepted
 	// pendingAction is the required action the browser was sent to.
 	pendingAction string
 	touched       time.Time // the session expires AccessCodeLifespanLogin after this
 }
 
-// userSession is a signed-in user's SSO session; its ID is the
+// userSession is a signed-in user's SSO session. Its ID is the
 // session_state parameter and the tokens' sid claim.
 type userSession struct {
 	id          string
@@ -68,16 +68,16 @@ type userSession struct {
 }
 
 // clientSession ties a user session to one client. Keycloak detaches it
-// when a code is replayed or a rotated refresh token is reused; later
-// refreshes then fail with "Session doesn't have required client".
+// when a code is replayed or a rotated refresh token is reused, so later
+// refreshes fail with "Session doesn't have required client".
 type clientSession struct {
 	clientID string
 	scope    string
 	started  time.Time
 	// Refresh token rotation state, after Keycloak's TokenManager
 	// validateTokenReuse. Issue numbers order the refresh tokens issued
-	// for this client session, so ordering holds even when the clock
-	// stands still: issued maps token IDs to issue numbers, issueCount is
+	// for this client session, so the order is kept even when the clock
+	// does not move. issued maps token IDs to issue numbers, issueCount is
 	// the last number given, currentRefreshID and useCount track the
 	// token last used, and tokens numbered below staleBefore were issued
 	// before the last refresh.
@@ -104,7 +104,8 @@ func (rl *Realm) sessionActive(us *userSession, now time.Time) bool {
 		now.Before(us.started.Add(seconds(rl.cfg.SSOSessionMaxLifespan)))
 }
 
-// sessionExpiry is when an online session ends if it is not refreshed.
+// sessionExpiry returns the time an online session ends if it is not
+// refreshed.
 func (rl *Realm) sessionExpiry(us *userSession) time.Time {
 	idle := us.lastRefresh.Add(seconds(rl.cfg.SSOSessionIdleTimeout))
 	maxEnd := us.started.Add(seconds(rl.cfg.SSOSessionMaxLifespan))

@@ -50,6 +50,7 @@ func (rl *Realm) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeTokenError(w, http.StatusInternalServerError, "unknown_error", descServerError)
 		return
 	}
+
 	form := r.PostForm
 	grantType, ok := first(form, "grant_type")
 	if !ok {
@@ -57,6 +58,7 @@ func (rl *Realm) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeTokenError(w, http.StatusBadRequest, "invalid_request", "Missing form parameter: grant_type")
 		return
 	}
+
 	g, ok := rl.grant(grantType)
 	if !ok {
 		ev.fail("", "invalid_request")
@@ -64,12 +66,14 @@ func (rl *Realm) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.kind = g.event
+
 	c, failure := rl.authenticateClient(r, form)
 	if failure != nil {
 		ev.fail(g.errorEvent, failure.eventError)
 		writeTokenError(w, http.StatusUnauthorized, failure.code, descInvalidClient)
 		return
 	}
+
 	if hasDuplicates(form) {
 		ev.fail(g.errorEvent, "invalid_request")
 		writeTokenError(w, http.StatusBadRequest, "invalid_request", "duplicated parameter")

@@ -33,9 +33,10 @@ type issueRequest struct {
 }
 
 // issueTokens signs an access token, an ID token when the scope has
-// openid, and a refresh token when asked; an offline one (typ "Offline",
-// no expiry) when the session is offline. The refresh token's ID is
-// recorded in the client session for rotation checks.
+// openid, and a refresh token when in.refresh is set and there is a
+// session. The refresh token is an offline one (typ "Offline", no expiry)
+// when the session is offline, and its ID is recorded in the client
+// session for rotation checks.
 func (rl *Realm) issueTokens(in issueRequest) (tokenResponse, error) {
 	now := rl.now()
 	resp := tokenResponse{
@@ -47,10 +48,12 @@ func (rl *Realm) issueTokens(in issueRequest) (tokenResponse, error) {
 	access.Exp = now.Add(seconds(rl.cfg.AccessTokenLifespan)).Unix()
 	access.Aud = "account"
 	access.Scope = in.scope
+
 	var err error
 	if resp.AccessToken, err = rl.keys.signRS256(access); err != nil {
 		return resp, err
 	}
+
 	if hasScope(in.scope, scopeOpenID) {
 		id := rl.userClaims(in, now, typID)
 		id.Exp = access.Exp
@@ -61,6 +64,7 @@ func (rl *Realm) issueTokens(in issueRequest) (tokenResponse, error) {
 			return resp, err
 		}
 	}
+
 	if in.session != nil {
 		resp.SessionState = in.session.id
 	}
@@ -141,7 +145,8 @@ func atHash(accessToken string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
 }
 
-// serviceAccount is the user a client_credentials token stands for.
+// serviceAccount returns the service-account user that a client_credentials
+// token is issued for.
 func serviceAccount(c *client) *user {
 	name := "service-account-" + c.ClientID
 	return &user{UserConfig: UserConfig{Username: name, Enabled: true}, id: nameUUID("service-account/" + c.uuid)}

@@ -14,7 +14,7 @@ const (
 	descSessionNotFound   = "User session not found or doesn't have client attached on it"
 )
 
-// tokenProblem is why an access token is not accepted.
+// tokenProblem is the reason an access token is rejected.
 type tokenProblem int
 
 const (
@@ -24,9 +24,10 @@ const (
 )
 
 // checkAccessToken verifies an access token issued by this realm: RS256
-// signature, typ Bearer, issuer, expiry, not revoked, and, when it names a
-// user session, that the session is active and still has the token's
-// client attached (a replayed code or a reused refresh token detaches it).
+// signature, typ Bearer, issuer, expiry and revocation. When the token
+// names a user session, that session must be active and still have the
+// token's client attached. A replayed code or a reused refresh token
+// detaches the client.
 func (rl *Realm) checkAccessToken(token string, now time.Time) (claims, tokenProblem) {
 	var c claims
 	if token == "" || rl.keys.verifyRS256(token, &c) != nil || c.Typ != typBearer || c.Iss != rl.Issuer() || now.Unix() >= c.Exp {
@@ -70,15 +71,18 @@ func (rl *Realm) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 	ev.kind = eventUserInfo
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
+
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	}
+
 	token := bearerToken(r)
 	if token == "" {
 		ev.fail(eventUserInfoError, "invalid_token")
 		rl.bearerChallenge(w, http.StatusUnauthorized, "", "")
 		return
 	}
+
 	c, problem := rl.checkAccessToken(token, rl.now())
 	switch problem {
 	case tokenInvalid:
@@ -86,24 +90,26 @@ func (rl *Realm) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 		rl.bearerChallenge(w, http.StatusUnauthorized, "invalid_token", descTokenVerification)
 		return
 	case tokenNoSession:
-		// NOTE: status and error follow older Keycloak source; 26.x was
-		// not measured for a token whose session is gone.
+		// NOTE: status and error follow older Keycloak source, because
+		// 26.x was not measured for a token whose session is gone.
 		ev.fail(eventUserInfoError, "user_session_not_found")
 		rl.bearerChallenge(w, http.StatusUnauthorized, "invalid_request", descSessionNotFound)
 		return
 	}
+
 	ev.clientID = c.Azp
 	if !hasScope(c.Scope, scopeOpenID) {
 		ev.fail(eventUserInfoError, "access_denied")
 		rl.bearerChallenge(w, http.StatusForbidden, "insufficient_scope", descMissingOpenID)
 		return
 	}
+
 	ev.succeed(eventUserInfo)
 	w.Header().Add("Cache-Control", "no-cache")
 	writeJSON(w, http.StatusOK, userInfoFrom(c))
 }
 
-// userInfo is the userinfo answer, with Keycloak's member order.
+// userInfo is the userinfo response body, with Keycloak's member order.
 type userInfo struct {
 	Sub               string `json:"sub"`
 	EmailVerified     *bool  `json:"email_verified,omitempty"`
@@ -121,7 +127,7 @@ func userInfoFrom(c claims) userInfo {
 	}
 }
 
-// bearerChallenge answers with an empty text/plain body and a Bearer
+// bearerChallenge writes status with an empty text/plain body and a Bearer
 // WWW-Authenticate header naming the realm, the error and its description.
 func (rl *Realm) bearerChallenge(w http.ResponseWriter, status int, code, description string) {
 	value := `Bearer realm="` + rl.cfg.Realm + `"`
@@ -133,8 +139,8 @@ func (rl *Realm) bearerChallenge(w http.ResponseWriter, status int, code, descri
 	w.WriteHeader(status)
 }
 
-// tokenClaims decodes a verified token's payload into a map, for the
-// introspection answer.
+// tokenClaims converts a verified token's claims into a map, for the
+// introspection response.
 func tokenClaims(c claims) map[string]any {
 	b, err := json.Marshal(c)
 	if err != nil {
