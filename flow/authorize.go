@@ -45,7 +45,8 @@ func (g *callbackGate) take() bool {
 	return true
 }
 
-// liveLineInterval is how often the live waiting line is rewritten.
+// liveLineInterval is the interval between rewrites of the live waiting
+// line.
 const liveLineInterval = time.Second
 
 // authorize runs the authorize step. It opens the warm connection to the

@@ -17,7 +17,7 @@ type authParams struct {
 	// nonce binds the ID token to this request (OpenID Connect Core
 	// §3.1.2.1).
 	nonce string
-	// verifier is the PKCE code_verifier (RFC 7636 §4.1); its S256
+	// verifier is the PKCE code_verifier (RFC 7636 §4.1). Its S256
 	// challenge goes into the authorization request.
 	verifier string
 }

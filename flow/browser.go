@@ -145,7 +145,7 @@ func browserOpener(p platform, custom string, narration io.Writer) func(string) 
 		if err := cmd.Start(); err != nil {
 			return fmt.Errorf("could not start the browser command %s: %w", args[0], err)
 		}
-		go cmd.Wait() // Reaps the process; the browser may outlive the run.
+		go cmd.Wait() // Reaps the process, because the browser may outlive the run.
 		return nil
 	}
 }

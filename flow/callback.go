@@ -21,9 +21,9 @@ import (
 // a later hit or reload, a favicon, a wrong path or host. The flow replies
 // with plain text and never exchanges its code.
 type IgnoredCallback struct {
-	// Path is the request path, without the query, which may hold a code.
+	// Path is the request path, without the query, which may contain a code.
 	Path string `json:"path"`
-	// Reason is why the request did not count.
+	// Reason is a short explanation for ignoring the request.
 	Reason string `json:"reason"`
 }
 
@@ -31,8 +31,8 @@ type IgnoredCallback struct {
 // the loopback redirect URI (RFC 8252 §7.3). It listens on exactly the
 // redirect URI's host and port, or on Config.CallbackAddr, serves its own
 // ServeMux, and runs handle for the first request to the redirect path
-// that carries code, error or state. Every other request gets a plain
-// answer and is recorded.
+// that carries code, error or state. Every other request gets a plain-text
+// response and is recorded.
 type callbackServer struct {
 	// redirect is the redirect URI as sent, with the real port.
 	redirect *url.URL
@@ -43,7 +43,7 @@ type callbackServer struct {
 	srv    *http.Server
 
 	// handle runs the callback, token and verify steps inside the handler,
-	// so that the page shown tells the truth about the exchange.
+	// so that the page shown reports the actual result of the exchange.
 	handle func(q url.Values, arrival time.Time) *outcome
 	report func(Exchange)
 	clock  func() time.Time
@@ -58,14 +58,14 @@ type callbackServer struct {
 
 // startPath is the callback server's short local URL that redirects to the
 // authorization request. The browser is opened there, so the command line
-// that opens it holds no long URL with & in it, and the browser's history
+// that opens it contains no long URL with & in it, and the browser's history
 // shows where the sign-in began.
 const startPath = "/ksauth/start"
 
-// listenCallback opens the callback listener for cfg.RedirectURI; start
-// begins serving. handle runs for the callback that gets through gate, and its
-// outcome goes to gate.done; report, if not nil, receives every request as
-// an Exchange.
+// listenCallback opens the callback listener for cfg.RedirectURI, and start
+// begins serving. handle runs for the callback that gets through gate, and
+// its outcome goes to gate.done. report, if not nil, receives every request
+// as an Exchange.
 func listenCallback(cfg Config, gate *callbackGate, handle func(url.Values, time.Time) *outcome,
 	report func(Exchange)) (*callbackServer, error) {
 	redirect, err := url.Parse(cfg.RedirectURI)
@@ -157,7 +157,7 @@ func (s *callbackServer) serve(w http.ResponseWriter, req *http.Request) {
 	switch {
 	case !strings.EqualFold(hostPort(&url.URL{Scheme: s.redirect.Scheme, Host: req.Host}), hostPort(s.redirect)):
 		ex.Note = s.ignore(req, fmt.Sprintf("host %q is not the redirect URI's %q", req.Host, s.redirect.Host))
-		plain(rec, http.StatusMisdirectedRequest, "This server only answers for "+s.redirect.Host+".")
+		plain(rec, http.StatusMisdirectedRequest, "This server only serves requests for "+s.redirect.Host+".")
 	case req.URL.Path == startPath && s.startURL() != "":
 		ex.Note = s.redirectToAuthorization(rec, req)
 	case cleanPath(req.URL.Path) != cleanPath(s.redirect.Path):
@@ -176,7 +176,7 @@ func (s *callbackServer) serve(w http.ResponseWriter, req *http.Request) {
 	}
 }
 
-// redirectToAuthorization answers the start path with a redirect to the
+// redirectToAuthorization responds to the start path with a redirect to the
 // authorization request while the flow still waits for the callback, and
 // returns the note for its Exchange.
 func (s *callbackServer) redirectToAuthorization(w http.ResponseWriter, req *http.Request) string {
@@ -245,7 +245,7 @@ func (s *callbackServer) close() {
 	}
 }
 
-// plain writes a short text answer.
+// plain writes a short text/plain response.
 func plain(w http.ResponseWriter, status int, text string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

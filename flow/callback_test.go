@@ -20,7 +20,7 @@ import (
 )
 
 // testCallback starts a callback server for redirectURI whose handler
-// records the queries it gets and answers with a success page.
+// records the queries it gets and responds with a success page.
 func testCallback(t *testing.T, cfg Config) (*callbackServer, *callbackGate, *[]url.Values, *[]Exchange) {
 	t.Helper()
 	if cfg.Listen == nil {
@@ -190,7 +190,7 @@ func TestCallbackServerBusyPort(t *testing.T) {
 }
 
 func TestCallbackServerSeparateListenAddress(t *testing.T) {
-	// The redirect URI names a port nothing listens on; the server listens
+	// The redirect URI names a port nothing listens on. The server listens
 	// elsewhere, as behind a port forward, and still requires the
 	// redirect URI's host in requests.
 	srv, _, handled, _ := testCallback(t, Config{RedirectURI: "http://localhost:9/callback", CallbackAddr: "127.0.0.1:0"})

@@ -82,7 +82,7 @@ func (r *runner) checkCallback(q url.Values) *Error {
 	}
 	issNote := "iss matches"
 	if !hasIss {
-		// Keycloak 26 sends iss unless the client opts out; RFC 9207
+		// Keycloak 26 sends iss unless the client opts out. RFC 9207
 		// §2.4 would reject its absence when the metadata announces it,
 		// which the flow reports without failing.
 		issNote = "no iss parameter"

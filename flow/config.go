@@ -6,12 +6,12 @@
 //
 // Run performs the whole flow, Probe only checks the authorization request,
 // and Refresh uses a refresh token once. The callback server listens on
-// exactly the redirect URI's host, port and path, serves TLS for an https
-// redirect URI with a certificate from internal/localtls, and opens the
-// browser at a short start URL on itself that redirects to the
-// authorization request. Every HTTP exchange, and the browser-side steps
-// the flow observes, reach Config.OnExchange and the verbose trace in
-// Config.Trace.
+// exactly the redirect URI's host, port and path, and serves TLS for an
+// https redirect URI with a certificate from internal/localtls. The flow
+// opens the browser at a short start URL on the callback server, which
+// redirects to the authorization request. Every HTTP exchange, and the
+// browser-side steps the flow observes, reach Config.OnExchange and the
+// verbose trace in Config.Trace.
 package flow
 
 import (
@@ -106,7 +106,7 @@ type Config struct {
 	OpenBrowser func(url string) error
 	// BrowserCommand is a command line that opens the browser, such as
 	// "firefox --private-window". The URL replaces %s in it, or is
-	// appended when it has no %s. Words may be quoted as in a shell; no
+	// appended when it has no %s. Words may be quoted as in a shell, but no
 	// other shell syntax applies.
 	BrowserCommand string
 	// NoBrowser opens no browser: the URL is only printed, with an ssh
@@ -124,7 +124,7 @@ type Config struct {
 	ReadRedirect func(ctx context.Context) (string, error)
 
 	// RegisteredRedirectURI is the redirect URI as registered for the
-	// client, when the user knows it. The preflight step compares it with
+	// client, when the user has it. The preflight step compares it with
 	// RedirectURI character by character.
 	RegisteredRedirectURI string
 	// Preflight runs diagnose.Preflight's offline checks first and records
@@ -146,10 +146,10 @@ type Config struct {
 	// new refresh token is usually rejected too.
 	RefreshReplayCheck bool
 	// ShowTokens puts the raw tokens in Result.Tokens. By default they are
-	// shortened by internal/redact. Result.Token always holds them raw.
+	// shortened by internal/redact. Result.Token always contains them raw.
 	ShowTokens bool
 
-	// CallbackTimeout is how long the authorize step waits for the
+	// CallbackTimeout is the time the authorize step waits for the
 	// callback. Default DefaultCallbackTimeout.
 	CallbackTimeout time.Duration
 	// CallbackAddr is the host:port the callback server listens on when it
@@ -159,15 +159,15 @@ type Config struct {
 	// in the Host header.
 	CallbackAddr string
 	// CallbackTLS is the callback server's TLS configuration for an https
-	// redirect URI, and must hold a certificate. Default: the certificate
+	// redirect URI, and must contain a certificate. Default: the certificate
 	// that localtls.Load returns for CallbackCertFile and CallbackKeyFile,
 	// or the generated localhost certificate in CallbackCertDir.
 	CallbackTLS *tls.Config
 	// CallbackCertFile and CallbackKeyFile name a PEM certificate and key
 	// for the https callback server instead of the generated one.
 	CallbackCertFile, CallbackKeyFile string
-	// CallbackCertDir holds the generated localhost certificate. Default
-	// localtls.DefaultDir(), os.UserConfigDir()/ksauth.
+	// CallbackCertDir is the directory of the generated localhost
+	// certificate. Default localtls.DefaultDir(), os.UserConfigDir()/ksauth.
 	CallbackCertDir string
 	// Listen opens the callback listener. Default net.Listen.
 	Listen func(network, address string) (net.Listener, error)

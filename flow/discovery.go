@@ -20,7 +20,7 @@ type providerMetadata struct {
 }
 
 // discover runs the discovery step: it fetches the realm's OpenID Connect
-// discovery document with go-oidc and requires its issuer to equal the
+// discovery document with go-oidc. The document's issuer must equal the
 // configured one exactly, because the same string is compared with the
 // callback's iss and the ID token's iss claim.
 func (r *runner) discover(ctx context.Context) *Error {

@@ -25,7 +25,7 @@ type realm struct {
 }
 
 // startRealm starts the emulator's seeded realms on loopback. change, if
-// not nil, edits the config first; clock, if not nil, replaces the
+// not nil, edits the config first, and clock, if not nil, replaces the
 // emulator's clock.
 func startRealm(t testing.TB, change func(*emulator.Config), clock emulator.Clock) realm {
 	t.Helper()
@@ -68,7 +68,7 @@ func (r realm) config() Config {
 // instead and keeps its URL, as a person copying it for the paste login.
 type testBrowser struct {
 	username, password string
-	// roots are the certificates the browser trusts; nil means the system
+	// roots are the certificates the browser trusts. Nil means the system
 	// roots.
 	roots  *x509.CertPool
 	stopAt string
@@ -76,7 +76,7 @@ type testBrowser struct {
 	done chan browserVisit
 }
 
-// browserVisit is where a testBrowser ended.
+// browserVisit is the result at the end of a testBrowser visit.
 type browserVisit struct {
 	status   int
 	page     string

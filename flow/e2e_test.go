@@ -287,7 +287,7 @@ func TestRunPasteMode(t *testing.T) {
 	rl := startRealm(t, nil, clock)
 	tests := []struct {
 		name string
-		// wait is how far the clock moves before the paste.
+		// wait is the clock's advance before the paste.
 		wait          time.Duration
 		editState     bool
 		wantStep      diagnose.Step
@@ -389,7 +389,7 @@ func TestRunCancelClosesCallbackServer(t *testing.T) {
 	resp, err := http.Get(res.RedirectURI + "?code=late&state=x")
 	if err == nil {
 		resp.Body.Close()
-		t.Errorf("callback server still answers after cancellation: HTTP %d", resp.StatusCode)
+		t.Errorf("callback server still responds after cancellation: HTTP %d", resp.StatusCode)
 	}
 }
 

@@ -13,9 +13,9 @@ import (
 type Error struct {
 	// Step is the step that failed.
 	Step diagnose.Step
-	// Evidence is what the step saw: the server's status, headers, capped
-	// body and OAuth error fields, the page shown, or a local finding, with
-	// the request context filled in.
+	// Evidence is the step's observation: the server's status, headers,
+	// capped body and OAuth error fields, the page shown, or a local
+	// finding, with the request context filled in.
 	Evidence diagnose.Evidence
 	// Diagnoses are diagnose.Match's explanations, most likely first.
 	Diagnoses []diagnose.Diagnosis

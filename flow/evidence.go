@@ -26,7 +26,7 @@ func (r *runner) evidence(step diagnose.Step) diagnose.Evidence {
 	return diagnose.Evidence{Step: step, Context: r.reqCtx}
 }
 
-// failure ends the timed step as failed, asks diagnose for explanations of
+// failure ends the timed step as failed, gets diagnose's explanations of
 // the evidence and returns the step's error. A cancelled run gets no
 // diagnoses: the interruption explains itself.
 func (r *runner) failure(t *stepTimer, ev diagnose.Evidence, err error) *Error {
@@ -45,10 +45,11 @@ func (r *runner) failure(t *stepTimer, ev diagnose.Evidence, err error) *Error {
 }
 
 // addResponse copies the response captured under a step into the evidence:
-// status, the headers that matter, the body capped at diagnose.MaxBody, the
-// Keycloak page of an HTML body, the OAuth error fields of a JSON body
-// (RFC 6749 §5.2), and the server's Date with the local time for the
-// clock-skew check. It reports false when no response arrived.
+// the status, the headers that matter and the body capped at
+// diagnose.MaxBody. It adds the Keycloak page of an HTML body, the OAuth
+// error fields of a JSON body (RFC 6749 §5.2), and the server's Date with
+// the local time for the clock-skew check. It reports false when no
+// response arrived.
 func addResponse(ev *diagnose.Evidence, c *captured) bool {
 	status, header, body, local, ok := c.response()
 	if !ok {

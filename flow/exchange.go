@@ -18,7 +18,7 @@ import (
 // client's credentials in an Authorization: Basic header. It runs inside
 // the callback handler the moment the code arrives, over the connection
 // the warm-up opened, and records the code's age when the request was
-// written: arrival is when the callback request reached the handler.
+// written. arrival is the time the callback request reached the handler.
 func (r *runner) exchange(ctx context.Context, code string, arrival time.Time) (*oauth2.Token, *Error) {
 	t := r.timeline.begin(diagnose.StepToken)
 	conn := &connProbe{}
@@ -76,9 +76,9 @@ func (r *runner) recordPasteWindow(maxAge time.Duration, err error) {
 }
 
 // tokenEvidence fills in the evidence of a failed token request, from the
-// exchange or the refresh grant: the server's error response (RFC 6749
-// §5.2) unwrapped from *oauth2.RetrieveError, a 2xx response that holds no
-// token (such as a proxy's HTML page), or a transport failure.
+// exchange or the refresh grant. The failure is the server's error response
+// (RFC 6749 §5.2) unwrapped from *oauth2.RetrieveError, a 2xx response that
+// contains no token (such as a proxy's HTML page), or a transport failure.
 func tokenEvidence(ev *diagnose.Evidence, capture *captured, err error) {
 	var retrieve *oauth2.RetrieveError
 	responded := addResponse(ev, capture)
@@ -142,7 +142,7 @@ func (p *connProbe) trace() *httptrace.ClientTrace {
 }
 
 // result returns the code's age when the request was fully written, or
-// when the transport was asked for a connection if the write was not seen,
+// when the transport requested a connection if the write was not seen,
 // and whether the connection was a kept-alive one.
 func (p *connProbe) result(arrival time.Time) (time.Duration, bool) {
 	p.mu.Lock()

@@ -11,11 +11,12 @@ import (
 // (LoginPaste) reads something that is not the URL the browser was
 // redirected to: empty input, plain text, or a bare code. Run returns it
 // as a plain error, not as an *Error, because no step of the flow failed
-// and there is nothing to diagnose; the caller should ask for the full URL
+// and there is nothing to diagnose. The caller should request the full URL
 // again.
 var ErrInvalidInput = errors.New("invalid pasted redirect URL")
 
-// pasteHint says what to paste, for ErrInvalidInput messages.
+// pasteHint is the instruction on what to paste, for ErrInvalidInput
+// messages.
 const pasteHint = "paste the full URL from the browser's address bar after the sign-in, such as " +
 	"http://127.0.0.1:8765/callback?state=...&code=..."
 
@@ -23,7 +24,8 @@ const pasteHint = "paste the full URL from the browser's address bar after the s
 // It accepts an absolute http or https URL, and a bare query string such as
 // "state=...&code=..." or "?state=...", which it reads as the query of
 // redirectURI. Any other input gives an error wrapping ErrInvalidInput.
-// The pasted text is never quoted in the error, because it may hold a code.
+// The pasted text is never quoted in the error, because it may contain a
+// code.
 func parsePastedRedirect(raw, redirectURI string) (*url.URL, error) {
 	text := strings.TrimSpace(raw)
 	if text == "" {

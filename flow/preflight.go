@@ -11,7 +11,7 @@ import (
 // For Refresh (login false) only the client ID and secret are checked,
 // because no authorization request is sent. Its findings go into
 // Result.Diagnoses, and the flow runs on even after an error finding, so
-// that the server's answer can confirm it. The step fails when a finding
+// that the server's response can confirm it. The step fails when a finding
 // has error severity.
 func (r *runner) preflight(login bool) {
 	t := r.timeline.begin(diagnose.StepPreflight)
@@ -30,7 +30,7 @@ func (r *runner) preflight(login bool) {
 	}
 	switch {
 	case errs > 0:
-		t.fail(fmt.Sprintf("%d of %d findings are errors; the flow runs on so the server's answer can confirm them", errs, len(found)))
+		t.fail(fmt.Sprintf("%d of %d findings are errors, and the flow runs on so the server's response can confirm them", errs, len(found)))
 	case len(found) > 0:
 		t.ok("%d %s", len(found), plural(len(found), "warning", "warnings"))
 	default:

@@ -16,7 +16,7 @@ import (
 
 // probe runs the probe step: it sends an authorization request as a browser
 // would, with its own state, nonce and PKCE values, follows no redirect and
-// reads the answer. The login page, or a redirect further into the realm's
+// reads the response. The login page, or a redirect further into the realm's
 // login, is a pass. An error page, an error redirect to the client
 // (RFC 6749 §4.1.2.1) or anything else fails the step before a browser is
 // opened.
@@ -40,8 +40,9 @@ func (r *runner) probe(ctx context.Context) *Error {
 		ev.Detail = "could not create the probe request"
 		return r.failure(t, ev, err)
 	}
-	// Keycloak 26 answers an Accept: application/json request with JSON
-	// instead of its error page, so the probe asks for HTML like a browser.
+	// Keycloak 26 responds to an Accept: application/json request with
+	// JSON instead of its error page, so the probe requests HTML like a
+	// browser.
 	req.Header.Set("Accept", "text/html,application/xhtml+xml")
 	resp, err := r.noFollow.Do(req)
 	if err != nil {
@@ -71,16 +72,16 @@ func (r *runner) probe(ctx context.Context) *Error {
 	return r.failure(t, ev, nil)
 }
 
-// authVerdict is what an answer of the authorization endpoint means for the
-// flow: whether the login can go on, a one-line detail, and the parameters
-// of a redirect to the client.
+// authVerdict is the flow's reading of an authorization endpoint response:
+// whether the login can go on, a one-line detail, and the parameters of a
+// redirect to the client.
 type authVerdict struct {
 	ok       bool
 	detail   string
 	redirect url.Values
 }
 
-// readAuthResponse classifies the authorization endpoint's answer to a
+// readAuthResponse classifies the authorization endpoint's response to a
 // request without cookies. The detail is empty for a status other than a
 // redirect or 200.
 func readAuthResponse(resp *http.Response, body []byte, redirectURI *url.URL) authVerdict {

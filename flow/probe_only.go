@@ -7,7 +7,7 @@ import (
 )
 
 // Probe runs discovery and the probe alone: it sends the authorization
-// request without a browser and diagnoses the answer, so a client's
+// request without a browser and diagnoses the response, so a client's
 // registration can be checked without anybody signing in. The redirect URI
 // is only sent, never served, so Probe needs no callback server, TLS
 // configuration or login fields.

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// RefreshReport is what the refresh step found out about rotation.
+// RefreshReport is the refresh step's finding about rotation.
 type RefreshReport struct {
 	// Rotated is true when the server returned a refresh token different
 	// from the one sent.
@@ -29,8 +29,8 @@ type RefreshReport struct {
 // secret offline against the environment, as Run does, so a client of the
 // other environment is named as such. Config.RedirectURI and the login
 // fields are not used.
-// With Config.RefreshReplayCheck it then sends the old token again; see
-// that field for what this does to the new token.
+// With Config.RefreshReplayCheck it then sends the old token again. That
+// field's doc describes the effect on the new token.
 func Refresh(ctx context.Context, cfg Config, refreshToken string) (*Result, error) {
 	if refreshToken == "" {
 		return nil, fmt.Errorf("%w: missing refresh token", ErrInvalidConfig)
@@ -102,7 +102,7 @@ func (r *runner) refreshGrant(ctx context.Context, refreshToken string) (*oauth2
 }
 
 // replayRefresh sends the old refresh token a second time and records
-// whether the server rejected it. Only a failure to get any answer is an
+// whether the server rejected it. Only a failure to get any response is an
 // error.
 func (r *runner) replayRefresh(ctx context.Context, old string, report *RefreshReport) *Error {
 	_, capture, err := r.refreshGrant(withNote(ctx, diagnose.NoteRefreshReplay), old)

@@ -9,7 +9,7 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Result is what a run found, step by step. Run and Refresh return it on
+// Result is the outcome of a run, step by step. Run and Refresh return it on
 // success and, up to the failed step, on failure. Its JSON form is the
 // shape of the command's --json output, to which the command adds "ok" and
 // "command".
@@ -23,7 +23,7 @@ type Result struct {
 	// real port.
 	RedirectURI string `json:"redirect_uri,omitempty"`
 	// AuthURL is the authorization request opened in the browser or the
-	// headless login. It holds the state, nonce and PKCE challenge of a
+	// headless login. It contains the state, nonce and PKCE challenge of a
 	// finished run, no secret.
 	AuthURL string `json:"authorization_url,omitempty"`
 

@@ -16,9 +16,9 @@ import (
 // Run signs in against cfg.Env with the authorization_code flow and PKCE
 // and returns what each step found. The steps, in order:
 //
-//  0. preflight (Config.Preflight): offline checks of the request values;
-//     the flow runs on after its findings.
-//  1. discovery: fetch the realm's metadata; the issuer must match exactly.
+//  0. preflight (Config.Preflight): offline checks of the request values.
+//     The flow runs on after its findings.
+//  1. discovery: fetch the realm's metadata. The issuer must match exactly.
 //  2. probe (Config.Probe): send the authorization request without a
 //     browser and stop on an error page or error redirect.
 //  3. authorize: start the callback server, open a connection to the
@@ -31,7 +31,7 @@ import (
 //  7. refresh (Config.RefreshCheck): use the refresh token once.
 //
 // On failure Run returns the Result up to the failed step together with an
-// *Error that holds the evidence and the diagnoses. A Config it cannot use
+// *Error that contains the evidence and the diagnoses. A Config it cannot use
 // gives a nil Result and an error wrapping ErrInvalidConfig. In paste mode,
 // pasted text that is not the redirect URL gives the Result so far and an
 // error wrapping ErrInvalidInput.
@@ -84,8 +84,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return r.finish(nil)
 }
 
-// runner holds the state of one run. Steps 4 to 6 run on the callback
-// server's goroutine; mu guards what they share with Run.
+// runner is the state of one run. Steps 4 to 6 run on the callback
+// server's goroutine, and mu guards what they share with Run.
 type runner struct {
 	cfg Config
 	// client sends discovery, token and JWKS requests. noFollow shares its

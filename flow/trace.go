@@ -106,7 +106,7 @@ func withCapture(ctx context.Context) (context.Context, *captured) {
 }
 
 // response returns the captured status, headers, body prefix and arrival
-// time; ok is false when no response arrived.
+// time. ok is false when no response arrived.
 func (c *captured) response() (status int, header http.Header, body []byte, local time.Time, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -133,6 +133,7 @@ func (t *tracer) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !recording && capture == nil {
 		return t.base.RoundTrip(req)
 	}
+
 	ex := Exchange{Step: stepFrom(req.Context()), Method: req.Method, URL: req.URL.String(),
 		RequestHeader: req.Header.Clone(), Start: t.clock()}
 	ex.Note, _ = req.Context().Value(noteKey{}).(string)
@@ -141,6 +142,7 @@ func (t *tracer) RoundTrip(req *http.Request) (*http.Response, error) {
 		req, ex.RequestBody = copyRequestBody(req)
 		req = req.WithContext(httptrace.WithClientTrace(req.Context(), phases.trace()))
 	}
+
 	resp, err := t.base.RoundTrip(req)
 	ex.Duration = time.Since(phases.start)
 	ex.Timings, ex.ConnReused = phases.timings()
@@ -149,6 +151,7 @@ func (t *tracer) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.report(ex)
 		return nil, err
 	}
+
 	ex.Status, ex.ResponseHeader, ex.Proto = resp.StatusCode, resp.Header.Clone(), resp.Proto
 	ex.ResponseBody, resp.Body = peekBody(resp.Body, maxTraceBody)
 	if capture != nil {
@@ -179,7 +182,7 @@ func (t *tracer) report(ex Exchange) {
 
 // copyRequestBody returns the request to send and a copy of its body. The
 // flow's own requests have GetBody set, so the body is read from a second
-// copy; any other request is cloned with its body buffered.
+// copy. Any other request is cloned with its body buffered.
 func copyRequestBody(req *http.Request) (*http.Request, []byte) {
 	if req.Body == nil || req.Body == http.NoBody {
 		return req, nil

@@ -28,7 +28,7 @@ var secretHeaders = []string{"Authorization", "Cookie", "Set-Cookie", "Proxy-Aut
 // still be recognised across exchanges. It replaces the Authorization and
 // cookie headers, the secretParams fields in the URL's query, in a
 // Location header, in a form body and in a JSON object body, and the
-// values of HTML input elements named for them: a form_post response page
+// values of HTML input elements named for them. A form_post response page
 // carries the code in a hidden input, and Keycloak 26's consent form
 // carries its action code in one named "code".
 func (ex Exchange) Redacted() Exchange {
@@ -58,7 +58,7 @@ func redactHeader(h http.Header) http.Header {
 }
 
 // redactHeaderValue keeps an Authorization scheme and cookie names, which
-// tell a reader what was sent, and hides the rest.
+// show a reader what was sent, and hides the rest.
 func redactHeaderValue(name, v string) string {
 	switch name {
 	case "Authorization", "Proxy-Authorization":

@@ -10,7 +10,8 @@ import (
 	"unicode/utf8"
 )
 
-// traceBodyLimit is how many bytes of each body the verbose trace shows.
+// traceBodyLimit is the maximum number of bytes of each body the verbose
+// trace shows.
 // The Exchange passed to Config.OnExchange keeps more.
 const traceBodyLimit = 4 << 10
 

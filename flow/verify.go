@@ -22,10 +22,11 @@ const clockSkewTolerance = diagnose.ClockSkewThreshold
 
 // verify runs the verify step on a token response. It verifies the ID token
 // with go-oidc (signature against the realm's JWKS, issuer, audience,
-// expiry), then its nonce and at_hash, decodes the access token's claims,
-// compares the granted scopes with the requested ones, and compares the
-// local clock with the token response's Date header. Missing scopes fail
-// the step; clock skew alone adds diagnoses without failing it.
+// expiry), then its nonce and at_hash. It then decodes the access token's
+// claims, compares the granted scopes with the requested ones, and
+// compares the local clock with the token response's Date header. Missing
+// scopes fail the step, but clock skew alone adds diagnoses without
+// failing it.
 func (r *runner) verify(ctx context.Context, tok *oauth2.Token) *Error {
 	t := r.timeline.begin(diagnose.StepVerify)
 	ev := r.evidence(diagnose.StepVerify)
@@ -63,7 +64,7 @@ func (r *runner) verify(ctx context.Context, tok *oauth2.Token) *Error {
 
 // verifyIDToken verifies the ID token and returns its claims, or nil when
 // the response has none and openid was not requested. A failed check sets
-// ev.Kind and ev.Detail; err is go-oidc's error, when it has one.
+// ev.Kind and ev.Detail, and err is go-oidc's error, when it has one.
 func (r *runner) verifyIDToken(ctx context.Context, tok *oauth2.Token, ev *diagnose.Evidence) (map[string]any, error) {
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
@@ -72,6 +73,7 @@ func (r *runner) verifyIDToken(ctx context.Context, tok *oauth2.Token, ev *diagn
 		}
 		return nil, nil
 	}
+
 	verifier := r.provider.VerifierContext(withStep(ctx, diagnose.StepVerify),
 		&oidc.Config{ClientID: r.cfg.ClientID, Now: r.cfg.Clock})
 	idToken, err := verifier.Verify(ctx, raw)
@@ -84,11 +86,13 @@ func (r *runner) verifyIDToken(ctx context.Context, tok *oauth2.Token, ev *diagn
 		ev.Err = err
 		return nil, err
 	}
+
 	// OpenID Connect Core §3.1.3.7: the nonce must equal the request's.
 	if idToken.Nonce != r.params.nonce {
 		ev.Kind, ev.Detail = diagnose.FindingVerify, "ID token nonce differs from the authorization request's"
 		return nil, nil
 	}
+
 	// §3.1.3.8: at_hash, when present, must match the access token.
 	if idToken.AccessTokenHash != "" {
 		if err := idToken.VerifyAccessToken(tok.AccessToken); err != nil {
@@ -96,6 +100,7 @@ func (r *runner) verifyIDToken(ctx context.Context, tok *oauth2.Token, ev *diagn
 			return nil, err
 		}
 	}
+
 	var claims map[string]any
 	if err := idToken.Claims(&claims); err != nil {
 		ev.Kind, ev.Detail, ev.Err = diagnose.FindingVerify, "could not decode the ID token's claims", err
@@ -135,7 +140,7 @@ func (r *runner) checkClock(ev diagnose.Evidence) {
 	}
 	ev.Detail = fmt.Sprintf("local clock differs from the server's Date header by %s", skew.Round(time.Second))
 	// The step succeeded, so only the clock-skew explanation applies, as a
-	// warning; anything else Match returns would explain a failure.
+	// warning. Anything else Match returns would explain a failure.
 	for _, d := range matchEvidence(ev) {
 		if d.ID == diagnose.IDClockSkew {
 			d.Severity = diagnose.SeverityWarning

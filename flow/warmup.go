@@ -11,7 +11,7 @@ import (
 	"github.com/kseries-tools/ksauth/diagnose"
 )
 
-// warmInterval is how often the warm-up request repeats while the flow
+// warmInterval is the interval between warm-up requests while the flow
 // waits for the callback. Proxies in front of Keycloak close idle
 // connections after a minute or so (nginx's keepalive_timeout default is
 // 75 s, an AWS load balancer's idle timeout 60 s), so a request every 20 s
@@ -21,9 +21,9 @@ const warmInterval = 20 * time.Second
 // warmer keeps a connection to the token endpoint open while the user signs
 // in, so that the code exchange skips the TCP and TLS handshakes. It sends
 // a HEAD request to the token endpoint on the flow's own transport, whose
-// keep-alive pool then holds the connection for the exchange. Keycloak
-// answers HEAD on its token endpoint with an error status, which is
-// harmless: only the connection matters. Whether the exchange reused it
+// keep-alive pool then keeps the connection for the exchange. Keycloak
+// responds to HEAD on its token endpoint with an error status, which is
+// harmless because only the connection matters. Whether the exchange reused it
 // is measured there, through httptrace.
 type warmer struct {
 	stopOnce sync.Once
@@ -59,7 +59,7 @@ func (r *runner) startWarmUp(ctx context.Context) *warmer {
 }
 
 // warmOnce sends one HEAD request to the token endpoint and drains the
-// answer, so that the connection goes back to the idle pool.
+// response, so that the connection goes back to the idle pool.
 func (r *runner) warmOnce(ctx context.Context) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodHead, r.endpoint.TokenURL, nil)
 	if err != nil {
